@@ -1,0 +1,307 @@
+"""Text normalisation that undoes evasion but never loses the way back to the original.
+
+People who want an insult to pass a filter write it `c o n n a r d`, `f\u200buck`, `ѕhit`
+(Cyrillic), `𝐟𝐮𝐜𝐤`, `sh1t` or `fuuuuck`. Lexicons match a normalised view in which all of
+those collapse to one spelling, but the evidence a moderator sees must point at what the user
+actually wrote: every character of the normalised view keeps the span of original code points
+it came from.
+
+That map costs a Python loop per character, and almost no text needs it (only those with a
+hit), so the normalised string is computed with C-speed primitives (`str.translate` and
+regular expressions) and the map is rebuilt lazily, by the very same stage functions, only
+when a caller asks for a span.
+
+Digits are letters in Arabizi (`3a9el`, `7mar`, `9a7ba`), so leetspeak is decided per word: a
+word whose only digits are ones Arabizi uses keeps them in `text`, and `alt` carries the
+leetspeak reading of the whole string for the lexicon to try as well.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from confusable_homoglyphs import utils as _homoglyphs
+
+INVISIBLE_MARKER = "text/invisible-characters"
+MIXED_SCRIPT_MARKER = "text/mixed-script"
+LEETSPEAK_MARKER = "text/leetspeak"
+SPACED_MARKER = "text/spaced-letters"
+
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
+    "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+)
+_SILENT = "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c"
+_SILENT += "\ufe0d\ufe0e\ufe0f\u0640"  # variation selectors and Arabic tatweel: no marker
+# A ZWJ between two non-word characters (emoji sequences) is legitimate and not reported.
+_INVISIBLE_RE = re.compile(
+    "[" + _INVISIBLE.replace("\u200d", "") + "]|(?<=\\w)\u200d|\u200d(?=\\w)"
+)
+_MIXED_RE = re.compile(
+    r"[A-Za-z\u00c0-\u024f][\u0370-\u03ff\u0400-\u052f]|[\u0370-\u03ff\u0400-\u052f][A-Za-z\u00c0-\u024f]"
+)
+
+_EXTRA = {
+    # Lower-case Cyrillic letters that pass for Latin in most fonts but are not in UTS #39.
+    "к": "k", "м": "m", "т": "t", "п": "n", "ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+    "þ": "th", "æ": "ae", "œ": "oe", "ŀ": "l",
+    # Arabic: one spelling per letter, Persian and Urdu look-alikes included.
+    "ٱ": "ا", "ى": "ي", "ة": "ه", "ک": "ك", "ڪ": "ك", "گ": "ك", "ڭ": "ك", "ی": "ي", "ې": "ي",
+    "ۍ": "ي", "ێ": "ي", "ھ": "ه", "ہ": "ه", "ۀ": "ه", "ە": "ه", "ۃ": "ه", "ٹ": "ت", "ڤ": "ف",
+    "ڥ": "ف", "پ": "ب", "چ": "ج", "ژ": "ز", "ﻻ": "لا",
+}
+
+
+def _confusables() -> dict[str, str]:
+    table: dict[str, str] = {}
+    data: dict[str, list[dict[str, str]]] = _homoglyphs.load("confusables.json")
+    for char, homoglyphs in data.items():
+        if len(char) != 1 or not 0x370 <= ord(char) < 0x530:
+            continue
+        for glyph in homoglyphs:
+            target = glyph["c"]
+            if len(target) == 1 and target.isascii() and target.isalpha():
+                table[char] = target.lower()
+                break
+    return table
+
+
+_CONFUSABLE = _confusables()
+
+
+def _fold_char(char: str) -> str:
+    if char in _INVISIBLE or char in _SILENT:
+        return ""
+    out = []
+    for c in unicodedata.normalize("NFKC", char):
+        folded = c.casefold()
+        if folded in _CONFUSABLE:
+            folded = _CONFUSABLE[folded]
+        elif c in _CONFUSABLE:
+            folded = _CONFUSABLE[c]
+        for d in unicodedata.normalize("NFD", folded):
+            if unicodedata.category(d) == "Mn" or d in _INVISIBLE or d in _SILENT:
+                continue
+            out.append(_EXTRA.get(d, d))
+    return "".join(out)
+
+
+def fold_char(char: str) -> str:
+    """The normalised form of one code point (a fixed point: folding it again changes nothing)."""
+    folded = _fold_char(char)
+    for _ in range(4):
+        again = "".join(_fold_char(c) for c in folded)
+        if again == folded:
+            break
+        folded = again
+    return folded
+
+
+class _FoldTable(dict[int, str]):
+    """`str.translate` table filled on first sight of each code point."""
+
+    def __missing__(self, codepoint: int) -> str:
+        value = fold_char(chr(codepoint))
+        self[codepoint] = value
+        return value
+
+
+_TABLE = _FoldTable()
+for _cp in range(0x80):
+    _TABLE[_cp] = fold_char(chr(_cp))
+
+# One kept character of a stage's output: (first, last) positions within the match, the text.
+_Piece = tuple[int, int, str]
+_Stage = Callable[["re.Match[str]"], list[_Piece]]
+
+_SEP = r"[ .\-_*·/+~|]{1,3}"
+_SPACED_TOKEN_RE = re.compile(r"[^\W_]+|[@$]+")
+_SPACED_RE = re.compile(
+    rf"(?<![^\W_])(?:([^\W_@$])\1*)(?:{_SEP}(?:([^\W_@$]|[@$])\2*)){{2,}}(?![^\W_])"
+)
+_LEET = str.maketrans("013457@$!|8€", "oieastasilbe")
+_LEET_ONLY = frozenset("014@$!|€")
+_ARABIZI_DIGITS = frozenset("2679")
+_TOKEN_RE = re.compile(r"[a-z0-9@$|€][a-z0-9@$|!€]*[a-z0-9@$|€]|[a-z0-9@$|€]")
+_LEET_HINT_RE = re.compile(r"[0-9@$|!€]")
+_RUN_RE = re.compile(r"([^\W\d_])\1+|\s{2,}|[\t\n\r\f\v]")
+
+
+def _spaced(match: re.Match[str]) -> list[_Piece]:
+    text = match.group(0)
+    pieces = [(t.start(), t.end() - 1, t.group(0)) for t in _SPACED_TOKEN_RE.finditer(text)]
+    letters = sum(1 for _, _, t in pieces if t[0].isalpha())
+    if letters < 2:
+        return [(i, i, c) for i, c in enumerate(text)]
+    return pieces
+
+
+def _leet_split(token: str) -> tuple[str, str]:
+    """The token's convertible head and its trailing digits (`covid19`, `mp3` stay as they are)."""
+    stripped = token.rstrip("0123456789")
+    return stripped, token[len(stripped) :]
+
+
+def _leet_kind(token: str) -> str:
+    """'leet', 'arabizi', 'ambiguous' or '' for a lower-case Latin token."""
+    head, _ = _leet_split(token)
+    if not any(c.isalpha() for c in head) or not _LEET_HINT_RE.search(head):
+        return ""
+    if head.startswith("@") and head[1:].isalpha():
+        return ""  # a mention, not a disguised letter
+    chars = set(head)
+    if chars & _LEET_ONLY:
+        return "leet"
+    if chars & _ARABIZI_DIGITS:
+        return "arabizi"
+    return "ambiguous"
+
+
+def _leet_stage(convert_ambiguous: bool) -> _Stage:
+    def stage(match: re.Match[str]) -> list[_Piece]:
+        token = match.group(0)
+        kind = _leet_kind(token)
+        if kind == "leet" or (kind == "ambiguous" and convert_ambiguous):
+            head, tail = _leet_split(token)
+            token = head.translate(_LEET) + tail
+        return [(i, i, c) for i, c in enumerate(token)]
+
+    return stage
+
+
+def _runs(match: re.Match[str]) -> list[_Piece]:
+    text = match.group(0)
+    if text[0].isspace():
+        return [(0, len(text) - 1, " ")]
+    return [(0, len(text) - 1, text[0])]
+
+
+_LEET_MAIN = _leet_stage(convert_ambiguous=False)
+_LEET_ALT = _leet_stage(convert_ambiguous=True)
+
+
+def _apply(
+    pattern: re.Pattern[str],
+    stage: _Stage,
+    text: str,
+    spans: list[tuple[int, int]] | None,
+) -> tuple[str, list[tuple[int, int]] | None]:
+    """Run one stage; with `spans`, also carry each output character's original span."""
+    if spans is None:
+        return pattern.sub(lambda m: "".join(p[2] for p in stage(m)), text), None
+    out: list[str] = []
+    new: list[tuple[int, int]] = []
+    last = 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        out.append(text[last:start])
+        new.extend(spans[last:start])
+        for first, final, piece in stage(match):
+            lo, hi = spans[start + first][0], spans[start + final][1]
+            out.append(piece)
+            new.extend([(lo, hi)] * len(piece))
+        last = match.end()
+    out.append(text[last:])
+    new.extend(spans[last:])
+    return "".join(out), new
+
+
+def _fold(text: str, track: bool) -> tuple[str, list[tuple[int, int]] | None]:
+    if text.isascii():
+        folded = text.lower()
+        return folded, [(i, i + 1) for i in range(len(text))] if track else None
+    folded = text.translate(_TABLE)
+    if not track:
+        return folded, None
+    spans: list[tuple[int, int]] = []
+    for i, char in enumerate(text):
+        spans.extend([(i, i + 1)] * len(_TABLE[ord(char)]))
+    return folded, spans
+
+
+def _pipeline(
+    text: str, *, alt: bool, track: bool
+) -> tuple[str, list[tuple[int, int]] | None, dict[int, int], list[str]]:
+    markers: list[str] = []
+    folded, spans = _fold(text, track)
+    if _SPACED_RE.search(folded):
+        spaced, spans = _apply(_SPACED_RE, _spaced, folded, spans)
+        if spaced != folded:
+            markers.append(SPACED_MARKER)
+        folded = spaced
+    if _LEET_HINT_RE.search(folded):
+        leeted, spans = _apply(_TOKEN_RE, _LEET_ALT if alt else _LEET_MAIN, folded, spans)
+        if leeted != folded:
+            markers.append(LEETSPEAK_MARKER)
+        folded = leeted
+    runs: dict[int, int] = {}
+    if _RUN_RE.search(folded):
+        shift = 0
+        for match in _RUN_RE.finditer(folded):
+            if not match.group(0)[0].isspace():
+                runs[match.start() - shift] = match.end() - match.start()
+            shift += match.end() - match.start() - 1
+        folded, spans = _apply(_RUN_RE, _runs, folded, spans)
+    return folded, spans, runs, markers
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised view of `original`; spans of the view map back to the original."""
+
+    original: str
+    text: str
+    runs: dict[int, int] = field(compare=False, repr=False)
+    """Index in `text` -> how many repeated letters it stood for, where more than one."""
+    markers: tuple[str, ...] = ()
+    alt: Normalized | None = None
+    """The same text read with Arabizi-looking digits taken as leetspeak, where that differs."""
+    is_alt: bool = False
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        return _spans(self.original, self.is_alt)[0]
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        return _spans(self.original, self.is_alt)[1]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original code-point span behind `text[start:end]` (end exclusive, end > start)."""
+        starts, ends = _spans(self.original, self.is_alt)
+        return starts[start], ends[end - 1]
+
+
+@lru_cache(maxsize=4096)
+def _spans(original: str, alt: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    _, spans, _, _ = _pipeline(original, alt=alt, track=True)
+    assert spans is not None
+    return tuple(s for s, _ in spans), tuple(e for _, e in spans)
+
+
+@lru_cache(maxsize=4096)
+def normalize(text: str) -> Normalized:
+    """The normalised view of `text` (cached: every text analyzer asks for the same one)."""
+    folded, _, runs, markers = _pipeline(text, alt=False, track=False)
+    if not text.isascii():
+        if _INVISIBLE_RE.search(text):
+            markers.append(INVISIBLE_MARKER)
+        if _MIXED_RE.search(text):
+            markers.append(MIXED_SCRIPT_MARKER)
+    alt = None
+    if _has_ambiguous(folded):
+        alt_text, _, alt_runs, _ = _pipeline(text, alt=True, track=False)
+        if alt_text != folded:
+            alt = Normalized(text, alt_text, alt_runs, (LEETSPEAK_MARKER,), None, True)
+    return Normalized(text, folded, runs, tuple(markers), alt)
+
+
+def _has_ambiguous(folded: str) -> bool:
+    if not _LEET_HINT_RE.search(folded):
+        return False
+    return any(_leet_kind(m.group(0)) == "ambiguous" for m in _TOKEN_RE.finditer(folded))

@@ -1,0 +1,67 @@
+"""The ASGI application: `create_app()` builds settings, the runtime and the workers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from tamis import __version__
+from tamis.api import problems
+from tamis.api.limits import RequestLimits
+from tamis.api.routes import admin, health, items, moderate
+from tamis.jobs.worker import Workers
+from tamis.services.runtime import Runtime
+from tamis.settings import Settings
+
+DESCRIPTION = """
+Self-hostable content moderation. Send what your users post; get a verdict with scores,
+evidence, the policy clause that decided, and every analyzer's version.
+
+Authenticate with `Authorization: Bearer tamis_sk_...`. Errors are RFC 9457
+`application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    settings = settings or (runtime.settings if runtime else Settings())
+    rt = runtime or Runtime.open(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        workers = Workers(rt, job_threads=settings.workers)
+        if settings.workers > 0:
+            workers.start()
+        try:
+            yield
+        finally:
+            workers.stop()
+            if runtime is None:
+                rt.close()
+
+    app = FastAPI(
+        title="tamis",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.runtime = rt
+    problems.install(app)
+    for router in (
+        health.router,
+        moderate.router,
+        items.router,
+        admin.keys_router,
+        admin.policy_router,
+        admin.lexicon_router,
+        admin.webhooks_router,
+        admin.jobs_router,
+    ):
+        app.include_router(router)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
+    return app

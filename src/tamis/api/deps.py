@@ -1,0 +1,51 @@
+"""Dependencies shared by the routers, as `Annotated` aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from tamis.services.keys import Principal
+from tamis.services.runtime import Runtime
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: tamis_sk_...")
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+def _principal(
+    rt: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    header = f"{credentials.scheme} {credentials.credentials}" if credentials else None
+    return rt.keys.authenticate(header)
+
+
+def scoped(scope: str) -> Callable[..., Principal]:
+    def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+        principal.require(scope)
+        return principal
+
+    return check
+
+
+Admin = Annotated[Principal, Depends(scoped("admin"))]
+Moderate = Annotated[Principal, Depends(scoped("moderate"))]
+ItemsWrite = Annotated[Principal, Depends(scoped("items:write"))]
+ItemsRead = Annotated[Principal, Depends(scoped("items:read"))]
+IdempotencyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Any unique string; a retry with the same key creates nothing twice.",
+    ),
+]

@@ -1,0 +1,197 @@
+"""Policies: the platform's rules, as a validated YAML file, turning scores into an action.
+
+Each rule is a clause of the platform's terms (with its public URL) and the DSA ground it
+relies on: illegal content (with the legal ground) or content incompatible with the terms.
+A rule maps categories to per-action thresholds and states the precision the thresholds were
+chosen for, so an operator can tell how much automated action to expect to be wrong. Every
+verdict records the policy's version and digest; any decision can be replayed against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tamis.core import taxonomy
+from tamis.core.verdict import Action, PolicyRef, Reason
+from tamis.errors import PolicyError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rule(_Strict):
+    clause: str = Field(min_length=1, max_length=100)
+    title: str = Field(min_length=1, max_length=200)
+    terms_url: str | None = None
+    ground: Literal["terms", "illegal"]
+    legal_ground: str | None = None
+    explanation: str = Field(min_length=1, max_length=5000)
+    categories: tuple[str, ...] = Field(min_length=1)
+    thresholds: dict[Action, float] = Field(min_length=1)
+    target_precision: float = Field(gt=0, le=1)
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if not taxonomy.is_category(name):
+                raise ValueError(
+                    f"unknown category {name!r}; use one of {', '.join(taxonomy.NAMES)} "
+                    "or custom/<name>"
+                )
+        return value
+
+    @field_validator("thresholds")
+    @classmethod
+    def _valid_thresholds(cls, value: dict[Action, float]) -> dict[Action, float]:
+        if Action.ALLOW in value:
+            raise ValueError("'allow' needs no threshold: it is what happens below all others")
+        for action, threshold in value.items():
+            if not 0.0 < threshold <= 1.0:
+                raise ValueError(f"threshold for {action.value} must be in (0, 1], not {threshold}")
+        ordered = sorted(value.items(), key=lambda kv: kv[0].rank)
+        for (weaker, low), (stronger, high) in zip(ordered, ordered[1:], strict=False):
+            if high < low:
+                raise ValueError(
+                    f"{stronger.value} ({high}) must not need a lower score than {weaker.value} "
+                    f"({low})"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _legal_ground_when_illegal(self) -> Rule:
+        if self.ground == "illegal" and not self.legal_ground:
+            raise ValueError("a rule on illegal content must name its legal_ground")
+        return self
+
+
+class PolicyDocument(_Strict):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
+    version: int = Field(default=1, ge=0)
+    description: str = ""
+    terms_url: str = Field(min_length=1)
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_clauses(self) -> PolicyDocument:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.clause in seen:
+                raise ValueError(f"clause {rule.clause!r} is defined twice")
+            seen.add(rule.clause)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    document: PolicyDocument
+    source: str
+    digest: str
+    version: int
+
+    @property
+    def ref(self) -> PolicyRef:
+        return PolicyRef(name=self.document.name, version=self.version, digest=self.digest)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return self.document.rules
+
+    def with_version(self, version: int) -> Policy:
+        return Policy(self.document, self.source, self.digest, version)
+
+    def rule(self, clause: str) -> Rule | None:
+        return next((r for r in self.rules if r.clause == clause), None)
+
+    def terms_url(self, clause: str) -> str:
+        rule = self.rule(clause)
+        return (rule.terms_url if rule and rule.terms_url else None) or self.document.terms_url
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    clause: str | None
+    reasons: tuple[Reason, ...]
+
+
+def evaluate(policy: Policy, scores: Mapping[str, float | None]) -> Decision:
+    """The most restrictive action any rule calls for; the first rule wins a tie."""
+    reasons: list[Reason] = []
+    for rule in policy.rules:
+        for category in rule.categories:
+            score = scores.get(category)
+            if score is None:
+                continue
+            fired = [(a, t) for a, t in rule.thresholds.items() if score >= t]
+            if fired:
+                action, threshold = max(fired, key=lambda at: at[0].rank)
+                reasons.append(Reason(rule.clause, category, score, threshold, action))
+    if not reasons:
+        return Decision(Action.ALLOW, None, ())
+    decisive = max(reasons, key=lambda r: r.action.rank)  # max keeps the first of equals
+    return Decision(decisive.action, decisive.clause, tuple(reasons))
+
+
+def parse(source: str, *, name: str = "policy") -> Policy:
+    """Validate a policy file; a PolicyError names the line at fault."""
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyError(f"not valid YAML: {problem}", line=line, source=name) from None
+    if not isinstance(data, dict):
+        raise PolicyError("a policy is a mapping with name, terms_url and rules", source=name)
+    try:
+        document = PolicyDocument.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        raise PolicyError(
+            f"{where}: {error['msg']}", line=_line_of(node, loc), source=name
+        ) from None
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    return Policy(document=document, source=source, digest=digest, version=document.version)
+
+
+def default_source() -> str:
+    return resources.files("tamis.core").joinpath("default_policy.yaml").read_text("utf-8")
+
+
+def default() -> Policy:
+    return parse(default_source(), name="default_policy.yaml")
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at `loc`, or of the deepest parent that exists."""
+    if node is None:
+        return None
+    line: int = node.start_mark.line + 1
+    for key in loc:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == str(key):
+                    child = v
+                    line = k.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+            if 0 <= key < len(node.value):
+                child = node.value[key]
+                line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line

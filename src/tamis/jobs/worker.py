@@ -1,0 +1,162 @@
+"""Workers: run queued jobs and the housekeeping that keeps promises made elsewhere.
+
+The same loops run as threads inside `tamis serve` (the embedded default) or on their own
+with `tamis worker`. Housekeeping seals audit events into the chain, delivers webhooks from
+the outbox, flushes request counters and erases media past their retention.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from tamis.ids import new_id, utcnow
+from tamis.outbox.sender import deliver_due
+from tamis.services import items
+from tamis.services.runtime import Runtime
+from tamis.store.interfaces import JobRecord
+from tamis.store.sql import models as m
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    run: Callable[[Runtime, JobRecord], None]
+    dead: Callable[[Runtime, JobRecord], None] | None = None
+
+
+HANDLERS: dict[str, Handler] = {
+    items.JOB_KIND: Handler(items.process, items.dead_lettered),
+}
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{new_id('w')[-8:]}"
+
+
+def run_one(rt: Runtime, worker: str) -> bool:
+    """Claim and run one job; returns False when nothing was due."""
+    claim = rt.jobs.claim(worker=worker, lease_seconds=rt.settings.job_lease_seconds)
+    for job in claim.dead:
+        _on_dead(rt, job)
+    job = claim.job
+    if job is None:
+        return bool(claim.dead)
+    handler = HANDLERS.get(job.kind)
+    if handler is None:
+        rt.jobs.fail(job_id=job.id, worker=worker, error=f"no handler for job kind {job.kind!r}")
+        return True
+    try:
+        handler.run(rt, job)
+    except Exception as exc:
+        log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
+        state = rt.jobs.fail(job_id=job.id, worker=worker, error=f"{type(exc).__name__}: {exc}")
+        if state == "dead":
+            _on_dead(rt, job)
+    else:
+        rt.jobs.complete(job_id=job.id, worker=worker)
+    return True
+
+
+def _on_dead(rt: Runtime, job: JobRecord) -> None:
+    log.error("job %s (%s) dead-lettered after %d attempts", job.id, job.kind, job.attempts)
+    handler = HANDLERS.get(job.kind)
+    if handler is not None and handler.dead is not None:
+        handler.dead(rt, job)
+
+
+def flush_counters(rt: Runtime) -> None:
+    counts = rt.counters.drain()
+    if not counts:
+        return
+    engines = rt.store.engines
+    insert = sqlite_insert if engines.is_sqlite else pg_insert
+    with Session(engines.write) as s, s.begin():
+        for (tenant_id, day, name), n in counts.items():
+            stmt = insert(m.Counter).values(tenant_id=tenant_id, day=day, name=name, value=n)
+            s.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["tenant_id", "day", "name"],
+                    set_={"value": m.Counter.value + n},
+                )
+            )
+
+
+def purge_media(rt: Runtime) -> int:
+    with rt.store.read() as tx:
+        expired = tx.media.expired(now=utcnow(), limit=500)
+    for tenant_id, digest in expired:
+        rt.media.delete(tenant_id=tenant_id, digest=digest)
+        with rt.store.write() as tx:
+            tx.media.mark_erased(tenant_id=tenant_id, digest=digest)
+            tx.events.append(tenant_id=tenant_id, type="media.expired", subject=digest,
+                             digest=digest)
+    return len(expired)
+
+
+def housekeeping(rt: Runtime, client: httpx.Client) -> int:
+    """One pass of everything periodic; returns how much work it found."""
+    work = rt.audit.seal()
+    work += deliver_due(rt.deliveries, client)
+    flush_counters(rt)
+    work += purge_media(rt)
+    return work
+
+
+class Workers:
+    """Job threads and one housekeeping thread, for `tamis serve` and `tamis worker`."""
+
+    def __init__(self, rt: Runtime, *, job_threads: int, poll_seconds: float = 0.2) -> None:
+        self.rt = rt
+        self.job_threads = job_threads
+        self.poll = poll_seconds
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for i in range(self.job_threads):
+            self._spawn(self._jobs_loop, f"tamis-jobs-{i}")
+        self._spawn(self._housekeeping_loop, "tamis-housekeeping")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join(timeout)
+        self.threads.clear()
+
+    def _jobs_loop(self) -> None:
+        worker = worker_name()
+        while not self.stopping.is_set():
+            try:
+                busy = run_one(self.rt, worker)
+            except Exception:
+                log.exception("job loop error; retrying")
+                busy = False
+            if not busy:
+                self.stopping.wait(self.poll)
+
+    def _housekeeping_loop(self) -> None:
+        with httpx.Client(follow_redirects=False) as client:
+            while not self.stopping.is_set():
+                try:
+                    busy = housekeeping(self.rt, client)
+                except Exception:
+                    log.exception("housekeeping error; retrying")
+                    busy = 0
+                if not busy:
+                    self.stopping.wait(self.poll * 5)

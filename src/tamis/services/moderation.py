@@ -1,0 +1,25 @@
+"""Moderating content for a tenant: its policy, its own terms, the installed analyzers."""
+
+from __future__ import annotations
+
+from tamis.core.content import Content
+from tamis.core.pipeline import moderate
+from tamis.core.verdict import Verdict
+from tamis.services.runtime import Runtime
+
+
+def judge(rt: Runtime, *, tenant_id: str, content: Content) -> Verdict:
+    return moderate(
+        content,
+        rt.policies.get(tenant_id),
+        rt.analyzers,
+        language_identifier=rt.language_identifier,
+        tenant_terms=rt.terms.get(tenant_id),
+    )
+
+
+def judge_stateless(rt: Runtime, *, tenant_id: str, content: Content) -> Verdict:
+    """`POST /v1/moderate`: nothing is stored but a daily count per action."""
+    verdict = judge(rt, tenant_id=tenant_id, content=content)
+    rt.counters.add(tenant_id, f"moderate.{verdict.action.value}")
+    return verdict

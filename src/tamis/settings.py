@@ -1,0 +1,70 @@
+"""Settings from `TAMIS_*` environment variables, or a TOML file named by `TAMIS_CONFIG`.
+
+Environment variables win over the file. Settings are built when an app or a CLI command
+starts (never at import time), so tests and multiple apps in one process do not share state.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TAMIS_", extra="forbid")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    """Defaults to an SQLite file in the data directory."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(default=2, ge=0)
+    """In-process job workers; 0 leaves jobs to `tamis worker` processes."""
+    analyzers: list[str] | None = None
+    """Analyzer names to load; all installed ones when unset."""
+    log_level: str = "INFO"
+
+    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_text_chars: int = Field(default=20_000, ge=1)
+    max_parts: int = Field(default=16, ge=1)
+    max_json_depth: int = Field(default=32, ge=2)
+
+    job_max_attempts: int = Field(default=5, ge=1)
+    job_lease_seconds: float = Field(default=60.0, gt=0)
+    media_retention_days: int | None = Field(default=None, ge=1)
+    """Delete stored media this many days after upload; unset keeps them until erased."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = os.environ.get("TAMIS_CONFIG")
+        if config:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config)))
+        return tuple(sources)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'tamis.db').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.data_dir / "audit-signing-key.pem"

@@ -1,0 +1,265 @@
+"""Ports: the small storage interfaces the services and jobs are written against.
+
+One interface per concern (tenants, keys, items, policies, lexicon, events, jobs, outbox,
+webhooks, idempotency, media records), all reached through a `Transaction`, so that a state
+change, its event and its outbox messages commit together or not at all. Every function that
+touches tenant data takes the tenant id as a keyword: there is no way to ask across tenants
+by accident. The SQL adapter implements these; `tamis.testing` has in-memory ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class TenantRecord:
+    id: str
+    slug: str
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    id: str
+    tenant_id: str
+    name: str
+    prefix: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRecord:
+    tenant_id: str
+    version: int
+    name: str
+    source: str
+    digest: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TermRecord:
+    list: str
+    term: str
+    category: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    id: str
+    tenant_id: str
+    external_id: str
+    author_id: str | None
+    author_locale: str | None
+    content_date: datetime | None
+    context_url: str | None
+    parts: tuple[dict[str, Any], ...]
+    content_digest: str
+    status: str
+    verdict: dict[str, Any] | None
+    action: str | None
+    created_at: datetime
+    moderated_at: datetime | None
+    erased_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    id: int
+    tenant_id: str | None
+    type: str
+    subject: str
+    digest: str | None
+    data: dict[str, Any]
+    created_at: datetime
+    seq: int | None
+    prev_hash: str | None
+    hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    id: int
+    tenant_id: str | None
+    kind: str
+    payload: dict[str, Any]
+    state: str
+    attempts: int
+    max_attempts: int
+    run_after: datetime
+    lease_until: datetime | None
+    last_error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRecord:
+    id: str
+    tenant_id: str
+    url: str
+    secret: str
+    previous_secret: str | None
+    events: tuple[str, ...]
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRecord:
+    id: int
+    message_id: str
+    tenant_id: str
+    webhook_id: str
+    event_type: str
+    payload: dict[str, Any]
+    state: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    last_status: int | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    request_digest: str
+    status_code: int
+    response: dict[str, Any]
+
+
+class Tenants(Protocol):
+    def create(self, *, slug: str, name: str) -> TenantRecord: ...
+    def get(self, *, tenant_id: str) -> TenantRecord | None: ...
+    def by_slug(self, *, slug: str) -> TenantRecord | None: ...
+    def list(self) -> Sequence[TenantRecord]: ...
+
+
+class Keys(Protocol):
+    def create(
+        self, *, tenant_id: str, name: str, prefix: str, key_hash: str, scopes: Sequence[str]
+    ) -> KeyRecord: ...
+    def by_hash(self, *, key_hash: str) -> KeyRecord | None: ...
+    def list(self, *, tenant_id: str) -> Sequence[KeyRecord]: ...
+    def revoke(self, *, tenant_id: str, key_id: str) -> KeyRecord | None: ...
+
+
+class Policies(Protocol):
+    def add(self, *, tenant_id: str, name: str, source: str, digest: str) -> PolicyRecord: ...
+    def current(self, *, tenant_id: str) -> PolicyRecord | None: ...
+    def get(self, *, tenant_id: str, version: int) -> PolicyRecord | None: ...
+    def list(self, *, tenant_id: str) -> Sequence[PolicyRecord]: ...
+
+
+class Lexicon(Protocol):
+    def add(self, *, tenant_id: str, list: str, term: str, category: str | None) -> bool: ...
+    def remove(self, *, tenant_id: str, list: str, term: str) -> bool: ...
+    def list(self, *, tenant_id: str) -> Sequence[TermRecord]: ...
+
+
+class Items(Protocol):
+    def add(
+        self,
+        *,
+        tenant_id: str,
+        item_id: str,
+        external_id: str,
+        author_id: str | None,
+        author_locale: str | None,
+        content_date: datetime | None,
+        context_url: str | None,
+        parts: Sequence[dict[str, Any]],
+        content_digest: str,
+    ) -> ItemRecord: ...
+    def get(self, *, tenant_id: str, item_id: str) -> ItemRecord | None: ...
+    def by_external_id(self, *, tenant_id: str, external_id: str) -> ItemRecord | None: ...
+    def set_verdict(
+        self, *, tenant_id: str, item_id: str, verdict: dict[str, Any], action: str
+    ) -> None: ...
+    def set_status(self, *, tenant_id: str, item_id: str, status: str) -> None: ...
+
+
+class Media(Protocol):
+    def add(
+        self, *, tenant_id: str, digest: str, media_type: str | None, size: int,
+        retain_until: datetime | None,
+    ) -> None: ...
+    def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]: ...
+    def mark_erased(self, *, tenant_id: str, digest: str) -> None: ...
+
+
+class Events(Protocol):
+    def append(
+        self,
+        *,
+        tenant_id: str | None,
+        type: str,
+        subject: str,
+        digest: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None: ...
+
+
+class Jobs(Protocol):
+    def enqueue(
+        self,
+        *,
+        tenant_id: str | None,
+        kind: str,
+        payload: dict[str, Any],
+        max_attempts: int,
+        run_after: datetime | None = None,
+    ) -> int: ...
+
+
+class Webhooks(Protocol):
+    def add(self, *, tenant_id: str, url: str, secret: str, events: Sequence[str]) -> WebhookRecord:
+        ...
+    def list(self, *, tenant_id: str) -> Sequence[WebhookRecord]: ...
+    def subscribed(self, *, tenant_id: str, event_type: str) -> Sequence[WebhookRecord]: ...
+
+
+class Outbox(Protocol):
+    def add(
+        self, *, tenant_id: str, webhook_id: str, event_type: str, payload: dict[str, Any]
+    ) -> str: ...
+
+
+class Idempotency(Protocol):
+    def get(self, *, tenant_id: str, key: str) -> StoredResponse | None: ...
+    def put(
+        self, *, tenant_id: str, key: str, request_digest: str, status_code: int,
+        response: dict[str, Any],
+    ) -> None: ...
+
+
+class Transaction(Protocol):
+    """One unit of work: everything done through it commits together, or nothing does."""
+
+    tenants: Tenants
+    keys: Keys
+    policies: Policies
+    lexicon: Lexicon
+    items: Items
+    media: Media
+    events: Events
+    jobs: Jobs
+    webhooks: Webhooks
+    outbox: Outbox
+    idempotency: Idempotency
+
+
+class Store(Protocol):
+    def write(self) -> AbstractContextManager[Transaction]: ...
+    def read(self) -> AbstractContextManager[Transaction]: ...
+

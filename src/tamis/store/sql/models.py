@@ -1,0 +1,230 @@
+"""The relational schema, one table per concern, every row keyed by its tenant.
+
+State tables are the truth. `events` is the audit trail written in the same transaction as
+each state change and later sealed into a hash chain; `outbox` holds webhooks written in the
+same transaction as the change they announce; `jobs` is the durable queue with leases.
+Events hold digests of content, never content, so erasing an item keeps the chain intact.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which forgets the zone) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware UTC datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Id = String(32)
+Digest = String(64)
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+Serial = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def _tenant_fk() -> Mapped[str]:
+    return mapped_column(Id, ForeignKey("tenants.id"), index=True)
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(32))
+    key_hash: Mapped[str] = mapped_column(Digest, unique=True)
+    scopes: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PolicyVersion(Base):
+    __tablename__ = "policies"
+    tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(Digest)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LexiconTerm(Base):
+    __tablename__ = "lexicon_terms"
+    __table_args__ = (UniqueConstraint("tenant_id", "list", "term"),)
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    list: Mapped[str] = mapped_column(String(8))
+    """`block` or `allow`."""
+    term: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Item(Base):
+    __tablename__ = "items"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "external_id"),
+        Index("ix_items_tenant_id_author_id", "tenant_id", "author_id"),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    external_id: Mapped[str] = mapped_column(String(200))
+    author_id: Mapped[str | None] = mapped_column(String(200))
+    author_locale: Mapped[str | None] = mapped_column(String(35))
+    content_date: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    context_url: Mapped[str | None] = mapped_column(String(2048))
+    parts: Mapped[list[Any]] = mapped_column(JSON)
+    content_digest: Mapped[str] = mapped_column(Digest)
+    status: Mapped[str] = mapped_column(String(16))
+    """`pending` (queued for a worker), `moderated` or `failed` (dead-lettered)."""
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    action: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    moderated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Media(Base):
+    __tablename__ = "media"
+    tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
+    digest: Mapped[str] = mapped_column(Digest, primary_key=True)
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    retain_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str | None] = mapped_column(Id, index=True)
+    type: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str | None] = mapped_column(Digest)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(Digest)
+    hash: Mapped[str | None] = mapped_column(Digest)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_state_run_after", "state", "run_after"),)
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str | None] = mapped_column(Id, index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16))
+    """`queued`, `running`, `done` or `dead`."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer)
+    run_after: Mapped[datetime] = mapped_column(UtcDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    worker: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Webhook(Base):
+    __tablename__ = "webhooks"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    url: Mapped[str] = mapped_column(String(2048))
+    secret: Mapped[str] = mapped_column(String(200))
+    previous_secret: Mapped[str | None] = mapped_column(String(200))
+    """Still signed with during a rotation, so receivers can switch without losing a message."""
+    events: Mapped[list[Any]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_state_next_attempt_at", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    message_id: Mapped[str] = mapped_column(String(40), unique=True)
+    """The stable `webhook-id`, the same on every retry."""
+    tenant_id: Mapped[str] = _tenant_fk()
+    webhook_id: Mapped[str] = mapped_column(Id, ForeignKey("webhooks.id"))
+    event_type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16))
+    """`pending`, `delivered` or `dead`."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class IdempotentRequest(Base):
+    __tablename__ = "idempotency"
+    tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_digest: Mapped[str] = mapped_column(Digest)
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+    tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,436 @@
+"""The SQL adapter of the storage ports, on SQLAlchemy 2 (SQLite or PostgreSQL).
+
+`SqlStore.write()` opens one transaction shared by every repository it hands out, so a state
+change, its audit event and its outbox messages commit together; `read()` never takes the
+write lock. Repositories convert rows to the frozen records of `store.interfaces` so that no
+session-bound object escapes a transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tamis.errors import Conflict
+from tamis.ids import new_id, utcnow
+from tamis.store import interfaces as ports
+from tamis.store.sql import models as m
+from tamis.store.sql.engine import Engines, create_engines
+
+
+def _tenant(row: m.Tenant) -> ports.TenantRecord:
+    return ports.TenantRecord(row.id, row.slug, row.name, row.created_at)
+
+
+def _key(row: m.ApiKey) -> ports.KeyRecord:
+    return ports.KeyRecord(
+        row.id, row.tenant_id, row.name, row.prefix, tuple(row.scopes), row.created_at,
+        row.revoked_at,
+    )
+
+
+def _policy(row: m.PolicyVersion) -> ports.PolicyRecord:
+    return ports.PolicyRecord(
+        row.tenant_id, row.version, row.name, row.source, row.digest, row.created_at
+    )
+
+
+def _item(row: m.Item) -> ports.ItemRecord:
+    return ports.ItemRecord(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        external_id=row.external_id,
+        author_id=row.author_id,
+        author_locale=row.author_locale,
+        content_date=row.content_date,
+        context_url=row.context_url,
+        parts=tuple(row.parts),
+        content_digest=row.content_digest,
+        status=row.status,
+        verdict=row.verdict,
+        action=row.action,
+        created_at=row.created_at,
+        moderated_at=row.moderated_at,
+        erased_at=row.erased_at,
+    )
+
+
+def _webhook(row: m.Webhook) -> ports.WebhookRecord:
+    return ports.WebhookRecord(
+        row.id, row.tenant_id, row.url, row.secret, row.previous_secret, tuple(row.events),
+        row.active, row.created_at,
+    )
+
+
+class _Repo:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+
+class SqlTenants(_Repo):
+    def create(self, *, slug: str, name: str) -> ports.TenantRecord:
+        if self.s.scalar(select(m.Tenant.id).where(m.Tenant.slug == slug)) is not None:
+            raise Conflict(f"a tenant with slug {slug!r} already exists")
+        row = m.Tenant(id=new_id("tnt"), slug=slug, name=name, created_at=utcnow())
+        self.s.add(row)
+        self.s.flush()
+        return _tenant(row)
+
+    def get(self, *, tenant_id: str) -> ports.TenantRecord | None:
+        row = self.s.get(m.Tenant, tenant_id)
+        return _tenant(row) if row else None
+
+    def by_slug(self, *, slug: str) -> ports.TenantRecord | None:
+        row = self.s.scalar(select(m.Tenant).where(m.Tenant.slug == slug))
+        return _tenant(row) if row else None
+
+    def list(self) -> Sequence[ports.TenantRecord]:
+        return [_tenant(r) for r in self.s.scalars(select(m.Tenant).order_by(m.Tenant.id))]
+
+
+class SqlKeys(_Repo):
+    def create(
+        self, *, tenant_id: str, name: str, prefix: str, key_hash: str, scopes: Sequence[str]
+    ) -> ports.KeyRecord:
+        row = m.ApiKey(
+            id=new_id("key"), tenant_id=tenant_id, name=name, prefix=prefix, key_hash=key_hash,
+            scopes=list(scopes), created_at=utcnow(), revoked_at=None,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return _key(row)
+
+    def by_hash(self, *, key_hash: str) -> ports.KeyRecord | None:
+        row = self.s.scalar(select(m.ApiKey).where(m.ApiKey.key_hash == key_hash))
+        return _key(row) if row else None
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.KeyRecord]:
+        rows = self.s.scalars(
+            select(m.ApiKey).where(m.ApiKey.tenant_id == tenant_id).order_by(m.ApiKey.id)
+        )
+        return [_key(r) for r in rows]
+
+    def revoke(self, *, tenant_id: str, key_id: str) -> ports.KeyRecord | None:
+        row = self.s.scalar(
+            select(m.ApiKey).where(m.ApiKey.tenant_id == tenant_id, m.ApiKey.id == key_id)
+        )
+        if row is None:
+            return None
+        if row.revoked_at is None:
+            row.revoked_at = utcnow()
+            self.s.flush()
+        return _key(row)
+
+
+class SqlPolicies(_Repo):
+    def add(self, *, tenant_id: str, name: str, source: str, digest: str) -> ports.PolicyRecord:
+        latest = self.s.scalar(
+            select(func.max(m.PolicyVersion.version)).where(m.PolicyVersion.tenant_id == tenant_id)
+        )
+        row = m.PolicyVersion(
+            tenant_id=tenant_id, version=(latest or 0) + 1, name=name, source=source,
+            digest=digest, created_at=utcnow(),
+        )
+        self.s.add(row)
+        self.s.flush()
+        return _policy(row)
+
+    def current(self, *, tenant_id: str) -> ports.PolicyRecord | None:
+        row = self.s.scalar(
+            select(m.PolicyVersion)
+            .where(m.PolicyVersion.tenant_id == tenant_id)
+            .order_by(m.PolicyVersion.version.desc())
+            .limit(1)
+        )
+        return _policy(row) if row else None
+
+    def get(self, *, tenant_id: str, version: int) -> ports.PolicyRecord | None:
+        row = self.s.get(m.PolicyVersion, (tenant_id, version))
+        return _policy(row) if row else None
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.PolicyRecord]:
+        rows = self.s.scalars(
+            select(m.PolicyVersion)
+            .where(m.PolicyVersion.tenant_id == tenant_id)
+            .order_by(m.PolicyVersion.version)
+        )
+        return [_policy(r) for r in rows]
+
+
+class SqlLexicon(_Repo):
+    def add(self, *, tenant_id: str, list: str, term: str, category: str | None) -> bool:
+        existing = self.s.scalar(
+            select(m.LexiconTerm).where(
+                m.LexiconTerm.tenant_id == tenant_id,
+                m.LexiconTerm.list == list,
+                m.LexiconTerm.term == term,
+            )
+        )
+        if existing is not None:
+            changed = existing.category != category
+            existing.category = category
+            return changed
+        self.s.add(
+            m.LexiconTerm(
+                tenant_id=tenant_id, list=list, term=term, category=category, created_at=utcnow()
+            )
+        )
+        self.s.flush()
+        return True
+
+    def remove(self, *, tenant_id: str, list: str, term: str) -> bool:
+        row = self.s.scalar(
+            select(m.LexiconTerm).where(
+                m.LexiconTerm.tenant_id == tenant_id,
+                m.LexiconTerm.list == list,
+                m.LexiconTerm.term == term,
+            )
+        )
+        if row is None:
+            return False
+        self.s.delete(row)
+        self.s.flush()
+        return True
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.TermRecord]:
+        rows = self.s.scalars(
+            select(m.LexiconTerm)
+            .where(m.LexiconTerm.tenant_id == tenant_id)
+            .order_by(m.LexiconTerm.list, m.LexiconTerm.term)
+        )
+        return [ports.TermRecord(r.list, r.term, r.category, r.created_at) for r in rows]
+
+
+class SqlItems(_Repo):
+    def add(
+        self,
+        *,
+        tenant_id: str,
+        item_id: str,
+        external_id: str,
+        author_id: str | None,
+        author_locale: str | None,
+        content_date: datetime | None,
+        context_url: str | None,
+        parts: Sequence[dict[str, Any]],
+        content_digest: str,
+    ) -> ports.ItemRecord:
+        if self.by_external_id(tenant_id=tenant_id, external_id=external_id) is not None:
+            raise Conflict(
+                f"an item with external_id {external_id!r} already exists; "
+                "fetch it with GET /v1/items/{id} or send an Idempotency-Key to retry safely"
+            )
+        row = m.Item(
+            id=item_id, tenant_id=tenant_id, external_id=external_id, author_id=author_id,
+            author_locale=author_locale, content_date=content_date, context_url=context_url,
+            parts=list(parts), content_digest=content_digest, status="pending", verdict=None,
+            action=None, created_at=utcnow(), moderated_at=None, erased_at=None,
+        )
+        self.s.add(row)
+        try:
+            self.s.flush()
+        except IntegrityError:
+            raise Conflict(f"an item with external_id {external_id!r} already exists") from None
+        return _item(row)
+
+    def get(self, *, tenant_id: str, item_id: str) -> ports.ItemRecord | None:
+        row = self.s.get(m.Item, item_id)
+        return _item(row) if row is not None and row.tenant_id == tenant_id else None
+
+    def by_external_id(self, *, tenant_id: str, external_id: str) -> ports.ItemRecord | None:
+        row = self.s.scalar(
+            select(m.Item).where(m.Item.tenant_id == tenant_id, m.Item.external_id == external_id)
+        )
+        return _item(row) if row else None
+
+    def set_verdict(
+        self, *, tenant_id: str, item_id: str, verdict: dict[str, Any], action: str
+    ) -> None:
+        self.s.execute(
+            update(m.Item)
+            .where(m.Item.tenant_id == tenant_id, m.Item.id == item_id)
+            .values(verdict=verdict, action=action, status="moderated", moderated_at=utcnow())
+        )
+
+    def set_status(self, *, tenant_id: str, item_id: str, status: str) -> None:
+        self.s.execute(
+            update(m.Item)
+            .where(m.Item.tenant_id == tenant_id, m.Item.id == item_id)
+            .values(status=status)
+        )
+
+
+class SqlMedia(_Repo):
+    def add(
+        self, *, tenant_id: str, digest: str, media_type: str | None, size: int,
+        retain_until: datetime | None,
+    ) -> None:
+        row = self.s.get(m.Media, (tenant_id, digest))
+        if row is None:
+            self.s.add(
+                m.Media(
+                    tenant_id=tenant_id, digest=digest, media_type=media_type, size=size,
+                    created_at=utcnow(), retain_until=retain_until, erased_at=None,
+                )
+            )
+        else:
+            row.erased_at = None
+            row.retain_until = retain_until
+        self.s.flush()
+
+    def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]:
+        rows = self.s.execute(
+            select(m.Media.tenant_id, m.Media.digest)
+            .where(m.Media.retain_until <= now, m.Media.erased_at.is_(None))
+            .limit(limit)
+        )
+        return [(t, d) for t, d in rows]
+
+    def mark_erased(self, *, tenant_id: str, digest: str) -> None:
+        self.s.execute(
+            update(m.Media)
+            .where(m.Media.tenant_id == tenant_id, m.Media.digest == digest)
+            .values(erased_at=utcnow())
+        )
+
+
+class SqlEvents(_Repo):
+    def append(
+        self,
+        *,
+        tenant_id: str | None,
+        type: str,
+        subject: str,
+        digest: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.s.add(
+            m.Event(
+                tenant_id=tenant_id, type=type, subject=subject, digest=digest, data=data or {},
+                created_at=utcnow(),
+            )
+        )
+
+
+class SqlJobs(_Repo):
+    def enqueue(
+        self,
+        *,
+        tenant_id: str | None,
+        kind: str,
+        payload: dict[str, Any],
+        max_attempts: int,
+        run_after: datetime | None = None,
+    ) -> int:
+        now = utcnow()
+        row = m.Job(
+            tenant_id=tenant_id, kind=kind, payload=payload, state="queued", attempts=0,
+            max_attempts=max_attempts, run_after=run_after or now, created_at=now,
+        )
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+
+class SqlWebhooks(_Repo):
+    def add(
+        self, *, tenant_id: str, url: str, secret: str, events: Sequence[str]
+    ) -> ports.WebhookRecord:
+        row = m.Webhook(
+            id=new_id("whk"), tenant_id=tenant_id, url=url, secret=secret, previous_secret=None,
+            events=list(events), active=True, created_at=utcnow(),
+        )
+        self.s.add(row)
+        self.s.flush()
+        return _webhook(row)
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.WebhookRecord]:
+        rows = self.s.scalars(
+            select(m.Webhook).where(m.Webhook.tenant_id == tenant_id).order_by(m.Webhook.id)
+        )
+        return [_webhook(r) for r in rows]
+
+    def subscribed(self, *, tenant_id: str, event_type: str) -> Sequence[ports.WebhookRecord]:
+        return [
+            w for w in self.list(tenant_id=tenant_id)
+            if w.active and (event_type in w.events or "*" in w.events)
+        ]
+
+
+class SqlOutbox(_Repo):
+    def add(
+        self, *, tenant_id: str, webhook_id: str, event_type: str, payload: dict[str, Any]
+    ) -> str:
+        now = utcnow()
+        message_id = new_id("msg")
+        self.s.add(
+            m.OutboxMessage(
+                message_id=message_id, tenant_id=tenant_id, webhook_id=webhook_id,
+                event_type=event_type, payload=payload, state="pending", attempts=0,
+                next_attempt_at=now, created_at=now,
+            )
+        )
+        return message_id
+
+
+class SqlIdempotency(_Repo):
+    def get(self, *, tenant_id: str, key: str) -> ports.StoredResponse | None:
+        row = self.s.get(m.IdempotentRequest, (tenant_id, key))
+        if row is None:
+            return None
+        return ports.StoredResponse(row.request_digest, row.status_code, row.response)
+
+    def put(
+        self, *, tenant_id: str, key: str, request_digest: str, status_code: int,
+        response: dict[str, Any],
+    ) -> None:
+        self.s.add(
+            m.IdempotentRequest(
+                tenant_id=tenant_id, key=key, request_digest=request_digest,
+                status_code=status_code, response=response, created_at=utcnow(),
+            )
+        )
+
+
+class SqlTransaction:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.tenants = SqlTenants(session)
+        self.keys = SqlKeys(session)
+        self.policies = SqlPolicies(session)
+        self.lexicon = SqlLexicon(session)
+        self.items = SqlItems(session)
+        self.media = SqlMedia(session)
+        self.events = SqlEvents(session)
+        self.jobs = SqlJobs(session)
+        self.webhooks = SqlWebhooks(session)
+        self.outbox = SqlOutbox(session)
+        self.idempotency = SqlIdempotency(session)
+
+
+class SqlStore:
+    def __init__(self, engines: Engines) -> None:
+        self.engines = engines
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlStore:
+        return cls(create_engines(url))
+
+    @contextmanager
+    def write(self) -> Iterator[SqlTransaction]:
+        with Session(self.engines.write, expire_on_commit=False) as session, session.begin():
+            yield SqlTransaction(session)
+
+    @contextmanager
+    def read(self) -> Iterator[SqlTransaction]:
+        with Session(self.engines.read, expire_on_commit=False) as session, session.begin():
+            yield SqlTransaction(session)
+
+    def close(self) -> None:
+        self.engines.dispose()
