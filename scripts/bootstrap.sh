@@ -158,8 +158,13 @@ if [[ ! -x "$venv/bin/python" ]]; then
 fi
 
 # --- project install, skipped while pyproject.toml is unchanged --------------------------
+if [[ -f "$stamp" && -x "$venv/bin/tamis" && "$(cat "$stamp")" == "$(stamp_value)" ]]; then
+  exit 0
+fi
 say "installing tamis (editable) with extras [$extras] into $venv"
-"$venv/bin/python" -m pip install --disable-pip-version-check -q -e ".[$extras]" \
+# (The grep only hides this machine's notes about absent local mirror folders.)
+"$venv/bin/python" -m pip install --disable-pip-version-check -q -e ".[$extras]" 2>&1 \
+  | { grep -v "^WARNING: Location '.*' is ignored: it is neither a file nor a directory" || true; } \
   || die "pip install -e '.[$extras]' failed (see above)"
 stamp_value > "$stamp"
 say "ready: $venv"

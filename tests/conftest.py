@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-try:  # `python -m pytest` from the repo root, or tests/ made a package
-    from tests import pg
-except ImportError:  # pytest's rootdir-relative import of this conftest
-    import pg  # type: ignore[no-redef]
+if __package__:  # tests/ made a package: this is tests.conftest
+    from . import pg
+else:  # pytest's default rootdir-relative import puts tests/ itself on sys.path
+    import pg  # type: ignore[no-redef,unused-ignore]
 
 _PG_FIXTURES = frozenset(
     {"postgres_server", "postgres_url", "fresh_postgres_url", "private_postgres_server"}
@@ -43,8 +43,8 @@ def _start(mode: str | None) -> pg.PostgresServer:
     try:
         return pg.acquire(mode)
     except pg.PostgresUnavailable as exc:
-        pytest.fail(f"PostgreSQL is required for this test and none could be had:\n{exc}",
-                    pytrace=False)
+        reason = str(exc)
+    pytest.fail(f"PostgreSQL is required for this test and none could be had:\n{reason}", False)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import getpass
-import glob
 import os
 import pwd
 import re
@@ -120,8 +119,15 @@ class PostgresServer:
         assert self.base_dir is not None and self.bin_dir is not None
         with contextlib.suppress(Exception):
             _run(
-                [str(self.bin_dir / "pg_ctl"), "-D", str(self.base_dir / "data"),
-                 "-m", "immediate", "-w", "stop"],
+                [
+                    str(self.bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self.base_dir / "data"),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ],
                 run_as=self.run_as,
             )
         shutil.rmtree(self.base_dir, ignore_errors=True)
@@ -150,12 +156,15 @@ def find_running(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> Postgres
 
 def find_bin_dir() -> Path | None:
     """The directory holding initdb/pg_ctl/postgres, newest major version first."""
+
     def version(p: str) -> tuple[int, ...]:
         m = re.search(r"/postgresql/([\d.]+)/bin", p)
         return tuple(int(x) for x in m.group(1).split(".")) if m else (0,)
 
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True)
-    candidates += sorted(glob.glob("/usr/pgsql-*/bin"), reverse=True)
+    candidates = sorted(
+        (str(p) for p in Path("/usr/lib/postgresql").glob("*/bin")), key=version, reverse=True
+    )
+    candidates += sorted((str(p) for p in Path("/usr").glob("pgsql-*/bin")), reverse=True)
     initdb = shutil.which("initdb")
     if initdb:
         candidates.append(str(Path(initdb).parent))
@@ -211,7 +220,8 @@ def _service_user() -> str | None:
         )
     subprocess.run(
         [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PRIVATE_USER],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     return PRIVATE_USER
 
@@ -242,8 +252,20 @@ def start_own() -> PostgresServer:
         os.chown(base, pw.pw_uid, pw.pw_gid)
     try:
         _run(
-            [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-             "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
             run_as=run_as,
         )
         last_error: Exception | None = None
@@ -255,16 +277,33 @@ def start_own() -> PostgresServer:
             )
             try:
                 _run(
-                    [str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", opts,
-                     "-w", "-t", "60", "start"],
-                    run_as=run_as, log=log,
+                    [
+                        str(bin_dir / "pg_ctl"),
+                        "-D",
+                        str(data),
+                        "-l",
+                        str(log),
+                        "-o",
+                        opts,
+                        "-w",
+                        "-t",
+                        "60",
+                        "start",
+                    ],
+                    run_as=run_as,
+                    log=log,
                 )
             except PostgresUnavailable as exc:  # most likely the port was taken meanwhile
                 last_error = exc
                 continue
             server = PostgresServer(
-                host=DEFAULT_HOST, port=port, user="postgres", own=True,
-                base_dir=base, bin_dir=bin_dir, run_as=run_as,
+                host=DEFAULT_HOST,
+                port=port,
+                user="postgres",
+                own=True,
+                base_dir=base,
+                bin_dir=bin_dir,
+                run_as=run_as,
             )
             atexit.register(server.stop)
             return server

@@ -16,9 +16,9 @@ try:
 except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0"
 
-from tamis.core.content import Content, LinkPart, MediaPart, TextPart  # noqa: E402
-from tamis.core.verdict import Action, Verdict  # noqa: E402
-from tamis.library import moderate  # noqa: E402
+from tamis.core.content import Content, LinkPart, MediaPart, TextPart
+from tamis.core.verdict import Action, Verdict
+from tamis.library import moderate
 
 __all__ = [
     "Action",

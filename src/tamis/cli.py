@@ -26,14 +26,21 @@ tenants_app = typer.Typer(help="Create and list tenants.", no_args_is_help=True)
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 policy_app = typer.Typer(help="Validate, set and show policies.", no_args_is_help=True)
 lexicon_app = typer.Typer(help="A tenant's own block and allow terms.", no_args_is_help=True)
-audit_app = typer.Typer(help="Verify the audit chain; export signed checkpoints.",
-                        no_args_is_help=True)
-jobs_app = typer.Typer(help="Inspect and retry jobs, dead-lettered ones included.",
-                       no_args_is_help=True)
+audit_app = typer.Typer(
+    help="Verify the audit chain; export signed checkpoints.", no_args_is_help=True
+)
+jobs_app = typer.Typer(
+    help="Inspect and retry jobs, dead-lettered ones included.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 for sub, name in (
-    (tenants_app, "tenants"), (keys_app, "keys"), (policy_app, "policy"),
-    (lexicon_app, "lexicon"), (audit_app, "audit"), (jobs_app, "jobs"), (db_app, "db"),
+    (tenants_app, "tenants"),
+    (keys_app, "keys"),
+    (policy_app, "policy"),
+    (lexicon_app, "lexicon"),
+    (audit_app, "audit"),
+    (jobs_app, "jobs"),
+    (db_app, "db"),
 ):
     app.add_typer(sub, name=name)
 
@@ -96,11 +103,17 @@ def serve(
     if init:
         _init(rt)
     application = create_app(settings, runtime=rt)
-    out.print(f"tamis on http://{host or settings.host}:{port or settings.port} "
-              f"(docs at /docs; data in {settings.data_dir.resolve()})")
+    out.print(
+        f"tamis on http://{host or settings.host}:{port or settings.port} "
+        f"(docs at /docs; data in {settings.data_dir.resolve()})"
+    )
     try:
-        uvicorn.run(application, host=host or settings.host, port=port or settings.port,
-                    log_level=settings.log_level.lower())
+        uvicorn.run(
+            application,
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level=settings.log_level.lower(),
+        )
     finally:
         rt.close()
 
@@ -152,9 +165,12 @@ def _lines(text: str | None, file: Path | None) -> list[str]:
 
 
 def _table(text: str, verdict: Verdict) -> Table:
-    table = Table(title=f"{verdict.action.value.upper()}"
-                  + (f" (clause {verdict.clause})" if verdict.clause else ""),
-                  title_justify="left", show_edge=False)
+    table = Table(
+        title=f"{verdict.action.value.upper()}"
+        + (f" (clause {verdict.clause})" if verdict.clause else ""),
+        title_justify="left",
+        show_edge=False,
+    )
     table.add_column("category")
     table.add_column("score", justify="right")
     table.add_column("severity", justify="right")
@@ -163,17 +179,25 @@ def _table(text: str, verdict: Verdict) -> Table:
         if score is None:
             continue
         spans = [
-            text[e.evidence.start:e.evidence.end]  # type: ignore[union-attr]
+            text[e.evidence.start : e.evidence.end]  # type: ignore[union-attr]
             for e in verdict.evidence
             if e.category == name and hasattr(e.evidence, "start")
         ]
         style = "red" if score >= 0.5 else ""
-        table.add_row(name, f"[{style}]{score:.2f}[/{style}]" if style else f"{score:.2f}",
-                      str(verdict.severity.get(name, 0)), ", ".join(repr(s) for s in spans))
-    langs = ", ".join(f"{lang.code}-{lang.script} {lang.confidence:.2f}"
-                      for lang in verdict.languages) or "undetermined"
-    table.caption = (f"languages: {langs} · unsupported: {len(verdict.unsupported)} categories"
-                     f" · policy {verdict.policy.name} v{verdict.policy.version}")
+        table.add_row(
+            name,
+            f"[{style}]{score:.2f}[/{style}]" if style else f"{score:.2f}",
+            str(verdict.severity.get(name, 0)),
+            ", ".join(repr(s) for s in spans),
+        )
+    langs = (
+        ", ".join(f"{lang.code}-{lang.script} {lang.confidence:.2f}" for lang in verdict.languages)
+        or "undetermined"
+    )
+    table.caption = (
+        f"languages: {langs} · unsupported: {len(verdict.unsupported)} categories"
+        f" · policy {verdict.policy.name} v{verdict.policy.version}"
+    )
     table.caption_justify = "left"
     return table
 
@@ -183,8 +207,9 @@ def check(
     text: Annotated[str | None, typer.Argument(help="The text, or - for stdin lines.")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="One text per line.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON verdict per line.")] = False,
-    policy: Annotated[Path | None, typer.Option(help="A policy file instead of the default.")]
-    = None,
+    policy: Annotated[
+        Path | None, typer.Option(help="A policy file instead of the default.")
+    ] = None,
 ) -> None:
     """Judge texts with the shipped analyzers (no server or database needed)."""
     from tamis.library import moderate
@@ -265,9 +290,14 @@ def keys_list(tenant: TenantOpt) -> None:
         rows = tx.keys.list(tenant_id=tenant_id)
     table = Table("id", "name", "prefix", "scopes", "created", "revoked")
     for k in rows:
-        table.add_row(k.id, k.name, k.prefix + "…", ", ".join(k.scopes),
-                      k.created_at.isoformat(timespec="seconds"),
-                      k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "")
+        table.add_row(
+            k.id,
+            k.name,
+            k.prefix + "…",
+            ", ".join(k.scopes),
+            k.created_at.isoformat(timespec="seconds"),
+            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+        )
     out.print(table)
 
 
@@ -295,8 +325,10 @@ def policy_validate(file: Path) -> None:
         parsed = policies.parse(file.read_text("utf-8"), name=str(file))
     except (TamisError, OSError, UnicodeDecodeError) as exc:
         raise _fail(getattr(exc, "message", str(exc))) from None
-    out.print(f"{file}: valid policy {parsed.document.name!r}, {len(parsed.rules)} rules, "
-              f"sha256 {parsed.digest[:12]}")
+    out.print(
+        f"{file}: valid policy {parsed.document.name!r}, {len(parsed.rules)} rules, "
+        f"sha256 {parsed.digest[:12]}"
+    )
 
 
 @policy_app.command("set")
@@ -325,7 +357,8 @@ def policy_show(tenant: TenantOpt) -> None:
 
 @lexicon_app.command("add")
 def lexicon_add(
-    tenant: TenantOpt, term: str,
+    tenant: TenantOpt,
+    term: str,
     category: Annotated[str | None, typer.Option(help="Needed for blocked terms.")] = None,
     allow: Annotated[bool, typer.Option("--allow", help="Allow instead of block.")] = False,
 ) -> None:
@@ -335,8 +368,13 @@ def lexicon_add(
     tenant_id = _tenant_id(rt, tenant)
     try:
         with rt.store.write() as tx:
-            lexicon.add_term(tx, tenant_id=tenant_id, list_name="allow" if allow else "block",
-                             term=term, category=category)
+            lexicon.add_term(
+                tx,
+                tenant_id=tenant_id,
+                list_name="allow" if allow else "block",
+                term=term,
+                category=category,
+            )
     except TamisError as exc:
         raise _fail(exc.message) from None
     out.print("added")
@@ -344,7 +382,8 @@ def lexicon_add(
 
 @lexicon_app.command("remove")
 def lexicon_remove(
-    tenant: TenantOpt, term: str,
+    tenant: TenantOpt,
+    term: str,
     allow: Annotated[bool, typer.Option("--allow", help="From the allow list.")] = False,
 ) -> None:
     from tamis.services import lexicon
@@ -352,8 +391,9 @@ def lexicon_remove(
     rt = _runtime()
     tenant_id = _tenant_id(rt, tenant)
     with rt.store.write() as tx:
-        removed = lexicon.remove_term(tx, tenant_id=tenant_id,
-                                      list_name="allow" if allow else "block", term=term)
+        removed = lexicon.remove_term(
+            tx, tenant_id=tenant_id, list_name="allow" if allow else "block", term=term
+        )
     out.print("removed" if removed else "not listed")
 
 
@@ -374,8 +414,9 @@ def lexicon_list(tenant: TenantOpt) -> None:
 
 @audit_app.command("verify")
 def audit_verify(
-    checkpoint: Annotated[Path | None, typer.Option(help="A checkpoint file to check against.")]
-    = None,
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="A checkpoint file to check against.")
+    ] = None,
 ) -> None:
     """Seal pending events, then recompute the whole chain (and check a checkpoint)."""
     from tamis.audit import checkpoint as checkpoints
@@ -397,15 +438,15 @@ def audit_verify(
         if event is None:
             raise _fail(f"the chain was truncated: checkpoint seq {point.seq} is missing")
         if event.hash != point.hash:
-            raise _fail(f"the chain was rewritten: seq {point.seq} no longer has the "
-                        "checkpoint's hash")
+            raise _fail(
+                f"the chain was rewritten: seq {point.seq} no longer has the checkpoint's hash"
+            )
         out.print(f"checkpoint at seq {point.seq} matches")
 
 
 @audit_app.command("checkpoint")
 def audit_checkpoint(
-    output: Annotated[Path | None, typer.Option("--out", help="Write the checkpoint here.")]
-    = None,
+    output: Annotated[Path | None, typer.Option("--out", help="Write the checkpoint here.")] = None,
     webhook: Annotated[str | None, typer.Option(help="POST the checkpoint to this URL.")] = None,
 ) -> None:
     """Export a signed checkpoint of the chain's head to a file, a URL, or stdout."""
@@ -428,8 +469,12 @@ def audit_checkpoint(
         output.write_text(point.to_json() + "\n", "utf-8")
         out.print(f"checkpoint at seq {point.seq} written to {output}")
     if webhook is not None:
-        response = httpx.post(webhook, content=point.to_json(),
-                              headers={"content-type": "application/json"}, timeout=10)
+        response = httpx.post(
+            webhook,
+            content=point.to_json(),
+            headers={"content-type": "application/json"},
+            timeout=10,
+        )
         if response.status_code >= 300:
             raise _fail(f"{webhook} answered HTTP {response.status_code}")
         out.print(f"checkpoint at seq {point.seq} sent to {webhook}")
@@ -445,8 +490,14 @@ def jobs_list(
     rt = _runtime()
     table = Table("id", "tenant", "kind", "state", "attempts", "last error")
     for j in rt.jobs.list(tenant_id=None, state=state, limit=limit):
-        table.add_row(str(j.id), j.tenant_id or "", j.kind, j.state,
-                      f"{j.attempts}/{j.max_attempts}", (j.last_error or "")[:60])
+        table.add_row(
+            str(j.id),
+            j.tenant_id or "",
+            j.kind,
+            j.state,
+            f"{j.attempts}/{j.max_attempts}",
+            (j.last_error or "")[:60],
+        )
     out.print(table)
 
 

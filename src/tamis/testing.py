@@ -25,8 +25,9 @@ class KeywordAnalyzer:
     version: ClassVar[str] = "1"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
-    def __init__(self, keyword: str = "badword", category: str = "toxicity/insult",
-                 score: float = 0.97) -> None:
+    def __init__(
+        self, keyword: str = "badword", category: str = "toxicity/insult", score: float = 0.97
+    ) -> None:
         self.keyword, self.category, self.score = keyword, category, score
 
     def analyze(self, part: Part, context: PartContext) -> Analysis:
@@ -35,8 +36,9 @@ class KeywordAnalyzer:
             TextSpan(context.index, m.start(), m.end())
             for m in re.finditer(re.escape(self.keyword), part.text)
         )
-        signals = (Signal(self.category, self.score, self.name, context.index, spans),) if spans \
-            else ()
+        signals = (
+            (Signal(self.category, self.score, self.name, context.index, spans),) if spans else ()
+        )
         return Analysis(signals=signals, covered=frozenset({self.category}))
 
 

@@ -74,13 +74,17 @@ class RequestLimits:
                 body.decode("utf-8")
             except UnicodeDecodeError as exc:
                 await self._refuse(
-                    send, 400, "Invalid encoding",
+                    send,
+                    400,
+                    "Invalid encoding",
                     f"the body is not valid UTF-8 (byte {exc.start}); send UTF-8 JSON",
                 )
                 return
             if json_depth_exceeds(body, self.max_depth):
                 await self._refuse(
-                    send, 400, "JSON too deep",
+                    send,
+                    400,
+                    "JSON too deep",
                     f"the JSON nests deeper than {self.max_depth} levels; flatten it",
                 )
                 return

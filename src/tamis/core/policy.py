@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 from typing import Any, Literal
 
 import yaml
@@ -58,7 +59,7 @@ class Rule(_Strict):
             if not 0.0 < threshold <= 1.0:
                 raise ValueError(f"threshold for {action.value} must be in (0, 1], not {threshold}")
         ordered = sorted(value.items(), key=lambda kv: kv[0].rank)
-        for (weaker, low), (stronger, high) in zip(ordered, ordered[1:], strict=False):
+        for (weaker, low), (stronger, high) in pairwise(ordered):
             if high < low:
                 raise ValueError(
                     f"{stronger.value} ({high}) must not need a lower score than {weaker.value} "
@@ -187,10 +188,9 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
                     child = v
                     line = k.start_mark.line + 1
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if 0 <= key < len(node.value):
-                child = node.value[key]
-                line = child.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            child = node.value[key]
+            line = child.start_mark.line + 1
         if child is None:
             break
         node = child

@@ -196,4 +196,3 @@ class Verdict:
             "analyzers": [{"name": a.name, "version": a.version} for a in self.analyzers],
             "markers": list(self.markers),
         }
-

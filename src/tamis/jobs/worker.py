@@ -47,8 +47,8 @@ def worker_name() -> str:
 def run_one(rt: Runtime, worker: str) -> bool:
     """Claim and run one job; returns False when nothing was due."""
     claim = rt.jobs.claim(worker=worker, lease_seconds=rt.settings.job_lease_seconds)
-    for job in claim.dead:
-        _on_dead(rt, job)
+    for dead in claim.dead:
+        _on_dead(rt, dead)
     job = claim.job
     if job is None:
         return bool(claim.dead)
@@ -99,8 +99,9 @@ def purge_media(rt: Runtime) -> int:
         rt.media.delete(tenant_id=tenant_id, digest=digest)
         with rt.store.write() as tx:
             tx.media.mark_erased(tenant_id=tenant_id, digest=digest)
-            tx.events.append(tenant_id=tenant_id, type="media.expired", subject=digest,
-                             digest=digest)
+            tx.events.append(
+                tenant_id=tenant_id, type="media.expired", subject=digest, digest=digest
+            )
     return len(expired)
 
 

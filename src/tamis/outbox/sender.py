@@ -88,6 +88,9 @@ def deliver_due(queue: DeliveryQueue, client: httpx.Client, *, limit: int = 50) 
         queue.failed(message_id=message.message_id, status=status, error=error, retry_in=retry_in)
         log.warning(
             "webhook %s to endpoint %s failed (attempt %d): %s",
-            message.message_id, webhook.id, attempt, error,
+            message.message_id,
+            webhook.id,
+            attempt,
+            error,
         )
     return done

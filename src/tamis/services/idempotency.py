@@ -29,7 +29,7 @@ class IdempotencyKey:
         return cls(key, hashlib.sha256(route.encode() + b"\0" + body).hexdigest())
 
 
-class Replay(Exception):  # noqa: N818 - a signal to answer with a stored response, not an error
+class Replay(Exception):
     def __init__(self, status_code: int, body: dict[str, Any]) -> None:
         super().__init__(status_code)
         self.status_code = status_code
@@ -50,11 +50,18 @@ def check(tx: Transaction, *, tenant_id: str, idem: IdempotencyKey | None) -> No
 
 
 def save(
-    tx: Transaction, *, tenant_id: str, idem: IdempotencyKey | None, status_code: int,
+    tx: Transaction,
+    *,
+    tenant_id: str,
+    idem: IdempotencyKey | None,
+    status_code: int,
     body: dict[str, Any],
 ) -> None:
     if idem is not None:
         tx.idempotency.put(
-            tenant_id=tenant_id, key=idem.key, request_digest=idem.request_digest,
-            status_code=status_code, response=body,
+            tenant_id=tenant_id,
+            key=idem.key,
+            request_digest=idem.request_digest,
+            status_code=status_code,
+            response=body,
         )

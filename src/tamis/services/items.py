@@ -56,8 +56,11 @@ def stored_parts(rt: Runtime, *, tenant_id: str, parts: tuple[Part, ...]) -> lis
                 rt.media.put(tenant_id=tenant_id, data=part.data)
                 with rt.store.write() as tx:
                     tx.media.add(
-                        tenant_id=tenant_id, digest=part.digest, media_type=part.media_type,
-                        size=len(part.data), retain_until=retain_until,
+                        tenant_id=tenant_id,
+                        digest=part.digest,
+                        media_type=part.media_type,
+                        size=len(part.data),
+                        retain_until=retain_until,
                     )
             out.append({"kind": part.kind, "digest": part.digest, "media_type": part.media_type})
     return out
@@ -106,15 +109,24 @@ def submit(
     with rt.store.write() as tx:
         idempotency.check(tx, tenant_id=tenant_id, idem=idem)
         record = tx.items.add(
-            tenant_id=tenant_id, item_id=new_id("itm"), external_id=item.external_id,
-            author_id=item.author_id, author_locale=item.author_locale,
-            content_date=item.content_date, context_url=item.context_url, parts=parts,
+            tenant_id=tenant_id,
+            item_id=new_id("itm"),
+            external_id=item.external_id,
+            author_id=item.author_id,
+            author_locale=item.author_locale,
+            content_date=item.content_date,
+            context_url=item.context_url,
+            parts=parts,
             content_digest=digest,
         )
-        tx.events.append(tenant_id=tenant_id, type="item.received", subject=record.id, digest=digest)
+        tx.events.append(
+            tenant_id=tenant_id, type="item.received", subject=record.id, digest=digest
+        )
         if verdict is None:
             tx.jobs.enqueue(
-                tenant_id=tenant_id, kind=JOB_KIND, payload={"item_id": record.id},
+                tenant_id=tenant_id,
+                kind=JOB_KIND,
+                payload={"item_id": record.id},
                 max_attempts=rt.settings.job_max_attempts,
             )
         else:
@@ -122,7 +134,10 @@ def submit(
         record = tx.items.get(tenant_id=tenant_id, item_id=record.id) or record
         if present is not None:
             idempotency.save(
-                tx, tenant_id=tenant_id, idem=idem, status_code=202 if run_async else 201,
+                tx,
+                tenant_id=tenant_id,
+                idem=idem,
+                status_code=202 if run_async else 201,
                 body=present(record),
             )
         return record
@@ -155,37 +170,48 @@ def dead_lettered(rt: Runtime, job: JobRecord) -> None:
     with rt.store.write() as tx:
         tx.items.set_status(tenant_id=tenant_id, item_id=item_id, status="failed")
         tx.events.append(
-            tenant_id=tenant_id, type="item.failed", subject=item_id,
+            tenant_id=tenant_id,
+            type="item.failed",
+            subject=item_id,
             data={"job": job.id, "attempts": job.attempts},
         )
         for hook in tx.webhooks.subscribed(tenant_id=tenant_id, event_type="item.failed"):
             tx.outbox.add(
-                tenant_id=tenant_id, webhook_id=hook.id, event_type="item.failed",
+                tenant_id=tenant_id,
+                webhook_id=hook.id,
+                event_type="item.failed",
                 payload={"item_id": item_id, "status": "failed"},
             )
 
 
-def _record_verdict(tx: Transaction, record: ItemRecord, verdict: Verdict, *, announce: bool) -> None:
+def _record_verdict(
+    tx: Transaction, record: ItemRecord, verdict: Verdict, *, announce: bool
+) -> None:
     data = verdict.to_dict()
     tx.items.set_verdict(
         tenant_id=record.tenant_id, item_id=record.id, verdict=data, action=verdict.action.value
     )
     tx.events.append(
-        tenant_id=record.tenant_id, type="item.moderated", subject=record.id,
+        tenant_id=record.tenant_id,
+        type="item.moderated",
+        subject=record.id,
         digest=record.content_digest,
         data={
             "action": verdict.action.value,
             "clause": verdict.clause,
-            "policy": {"name": verdict.policy.name, "version": verdict.policy.version,
-                       "digest": verdict.policy.digest},
+            "policy": {
+                "name": verdict.policy.name,
+                "version": verdict.policy.version,
+                "digest": verdict.policy.digest,
+            },
             "analyzers": [f"{a.name}@{a.version}" for a in verdict.analyzers],
         },
     )
     if announce:
         for hook in tx.webhooks.subscribed(tenant_id=record.tenant_id, event_type=WEBHOOK_EVENT):
             tx.outbox.add(
-                tenant_id=record.tenant_id, webhook_id=hook.id, event_type=WEBHOOK_EVENT,
-                payload={
-                    "item_id": record.id, "external_id": record.external_id, "verdict": data
-                },
+                tenant_id=record.tenant_id,
+                webhook_id=hook.id,
+                event_type=WEBHOOK_EVENT,
+                payload={"item_id": record.id, "external_id": record.external_id, "verdict": data},
             )

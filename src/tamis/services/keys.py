@@ -52,11 +52,16 @@ def create(
         )
     secret = PREFIX + secrets.token_urlsafe(24)
     record = tx.keys.create(
-        tenant_id=tenant_id, name=name, prefix=secret[: len(PREFIX) + 6],
-        key_hash=hash_key(secret), scopes=sorted(set(scopes)),
+        tenant_id=tenant_id,
+        name=name,
+        prefix=secret[: len(PREFIX) + 6],
+        key_hash=hash_key(secret),
+        scopes=sorted(set(scopes)),
     )
     tx.events.append(
-        tenant_id=tenant_id, type="key.created", subject=record.id,
+        tenant_id=tenant_id,
+        type="key.created",
+        subject=record.id,
         data={"name": name, "scopes": list(record.scopes)},
     )
     return record, secret

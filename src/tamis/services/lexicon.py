@@ -32,13 +32,18 @@ def add_term(
 ) -> bool:
     term = _check(list_name, term, category)
     changed = tx.lexicon.add(
-        tenant_id=tenant_id, list=list_name, term=term,
+        tenant_id=tenant_id,
+        list=list_name,
+        term=term,
         category=category if list_name == "block" else None,
     )
     if changed:
         tx.events.append(
-            tenant_id=tenant_id, type="lexicon.changed", subject=f"lexicon:{list_name}",
-            digest=hashlib.sha256(term.encode()).hexdigest(), data={"change": "add"},
+            tenant_id=tenant_id,
+            type="lexicon.changed",
+            subject=f"lexicon:{list_name}",
+            digest=hashlib.sha256(term.encode()).hexdigest(),
+            data={"change": "add"},
         )
     return changed
 
@@ -47,8 +52,11 @@ def remove_term(tx: Transaction, *, tenant_id: str, list_name: str, term: str) -
     removed = tx.lexicon.remove(tenant_id=tenant_id, list=list_name, term=term.strip())
     if removed:
         tx.events.append(
-            tenant_id=tenant_id, type="lexicon.changed", subject=f"lexicon:{list_name}",
-            digest=hashlib.sha256(term.strip().encode()).hexdigest(), data={"change": "remove"},
+            tenant_id=tenant_id,
+            type="lexicon.changed",
+            subject=f"lexicon:{list_name}",
+            digest=hashlib.sha256(term.strip().encode()).hexdigest(),
+            data={"change": "remove"},
         )
     return removed
 

@@ -19,7 +19,9 @@ def set_policy(tx: Transaction, *, tenant_id: str, source: str) -> PolicyRecord:
         tenant_id=tenant_id, name=parsed.document.name, source=source, digest=parsed.digest
     )
     tx.events.append(
-        tenant_id=tenant_id, type="policy.changed", subject=f"policy:{record.version}",
+        tenant_id=tenant_id,
+        type="policy.changed",
+        subject=f"policy:{record.version}",
         digest=record.digest,
     )
     return record

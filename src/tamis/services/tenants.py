@@ -22,11 +22,15 @@ def create(tx: Transaction, *, slug: str, name: str | None = None) -> tuple[Tena
     tx.events.append(tenant_id=tenant.id, type="tenant.created", subject=tenant.id)
     default = policies.default()
     record = tx.policies.add(
-        tenant_id=tenant.id, name=default.document.name, source=default.source,
+        tenant_id=tenant.id,
+        name=default.document.name,
+        source=default.source,
         digest=default.digest,
     )
     tx.events.append(
-        tenant_id=tenant.id, type="policy.changed", subject=f"policy:{record.version}",
+        tenant_id=tenant.id,
+        type="policy.changed",
+        subject=f"policy:{record.version}",
         digest=record.digest,
     )
     _, secret = keys.create(tx, tenant_id=tenant.id, name="admin", scopes=["admin"])

@@ -191,7 +191,12 @@ class Items(Protocol):
 
 class Media(Protocol):
     def add(
-        self, *, tenant_id: str, digest: str, media_type: str | None, size: int,
+        self,
+        *,
+        tenant_id: str,
+        digest: str,
+        media_type: str | None,
+        size: int,
         retain_until: datetime | None,
     ) -> None: ...
     def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]: ...
@@ -223,8 +228,9 @@ class Jobs(Protocol):
 
 
 class Webhooks(Protocol):
-    def add(self, *, tenant_id: str, url: str, secret: str, events: Sequence[str]) -> WebhookRecord:
-        ...
+    def add(
+        self, *, tenant_id: str, url: str, secret: str, events: Sequence[str]
+    ) -> WebhookRecord: ...
     def list(self, *, tenant_id: str) -> Sequence[WebhookRecord]: ...
     def subscribed(self, *, tenant_id: str, event_type: str) -> Sequence[WebhookRecord]: ...
 
@@ -238,7 +244,12 @@ class Outbox(Protocol):
 class Idempotency(Protocol):
     def get(self, *, tenant_id: str, key: str) -> StoredResponse | None: ...
     def put(
-        self, *, tenant_id: str, key: str, request_digest: str, status_code: int,
+        self,
+        *,
+        tenant_id: str,
+        key: str,
+        request_digest: str,
+        status_code: int,
         response: dict[str, Any],
     ) -> None: ...
 
@@ -246,20 +257,30 @@ class Idempotency(Protocol):
 class Transaction(Protocol):
     """One unit of work: everything done through it commits together, or nothing does."""
 
-    tenants: Tenants
-    keys: Keys
-    policies: Policies
-    lexicon: Lexicon
-    items: Items
-    media: Media
-    events: Events
-    jobs: Jobs
-    webhooks: Webhooks
-    outbox: Outbox
-    idempotency: Idempotency
+    @property
+    def tenants(self) -> Tenants: ...
+    @property
+    def keys(self) -> Keys: ...
+    @property
+    def policies(self) -> Policies: ...
+    @property
+    def lexicon(self) -> Lexicon: ...
+    @property
+    def items(self) -> Items: ...
+    @property
+    def media(self) -> Media: ...
+    @property
+    def events(self) -> Events: ...
+    @property
+    def jobs(self) -> Jobs: ...
+    @property
+    def webhooks(self) -> Webhooks: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def idempotency(self) -> Idempotency: ...
 
 
 class Store(Protocol):
     def write(self) -> AbstractContextManager[Transaction]: ...
     def read(self) -> AbstractContextManager[Transaction]: ...
-

@@ -51,7 +51,21 @@ _CATEGORIES = {
 }
 _GLIN_STRENGTH = 0.6
 _PROCLITICS = (
-    "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "يا", "يال",
+    "و",
+    "ف",
+    "ب",
+    "ل",
+    "ك",
+    "ال",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "لل",
+    "ولل",
+    "فلل",
+    "يا",
+    "يال",
 )
 _ARABIC_FAMILY = frozenset({"ar", "ary"})
 _MAX_EVIDENCE = 20
@@ -286,7 +300,7 @@ class LexiconAnalyzer:
     ) -> tuple[Signal, ...]:
         allowed = [view.span(s, e) for s, e, _, view in allows]
         scores: dict[str, float] = {}
-        evidence: dict[str, dict[tuple[int, int, str], LexiconHit]] = {}
+        evidence: dict[str, dict[tuple[int, int], LexiconHit]] = {}
         for start, end, term, view in hits:
             if not _language_ok(term, context.languages):
                 continue
@@ -297,7 +311,7 @@ class LexiconAnalyzer:
             found = evidence.setdefault(term.category, {})
             if len(found) < _MAX_EVIDENCE:
                 found.setdefault(
-                    (lo, hi, term.id),
+                    (lo, hi),
                     LexiconHit(context.index, lo, hi, term.id, term.lexicon, term.language),
                 )
         return tuple(

@@ -48,12 +48,43 @@ _MIXED_RE = re.compile(
 
 _EXTRA = {
     # Lower-case Cyrillic letters that pass for Latin in most fonts but are not in UTS #39.
-    "к": "k", "м": "m", "т": "t", "п": "n", "ı": "i", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
-    "þ": "th", "æ": "ae", "œ": "oe", "ŀ": "l",
+    "к": "k",
+    "м": "m",
+    "т": "t",
+    "п": "n",
+    "ı": "i",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "þ": "th",
+    "æ": "ae",
+    "œ": "oe",
+    "ŀ": "l",
     # Arabic: one spelling per letter, Persian and Urdu look-alikes included.
-    "ٱ": "ا", "ى": "ي", "ة": "ه", "ک": "ك", "ڪ": "ك", "گ": "ك", "ڭ": "ك", "ی": "ي", "ې": "ي",
-    "ۍ": "ي", "ێ": "ي", "ھ": "ه", "ہ": "ه", "ۀ": "ه", "ە": "ه", "ۃ": "ه", "ٹ": "ت", "ڤ": "ف",
-    "ڥ": "ف", "پ": "ب", "چ": "ج", "ژ": "ز", "ﻻ": "لا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ة": "ه",
+    "ک": "ك",
+    "ڪ": "ك",
+    "گ": "ك",
+    "ڭ": "ك",
+    "ی": "ي",
+    "ې": "ي",
+    "ۍ": "ي",
+    "ێ": "ي",
+    "ھ": "ه",
+    "ہ": "ه",
+    "ۀ": "ه",
+    "ە": "ه",
+    "ۃ": "ه",
+    "ٹ": "ت",
+    "ڤ": "ف",
+    "ڥ": "ف",
+    "پ": "ب",
+    "چ": "ج",
+    "ژ": "ز",
+    "ﻻ": "لا",
 }
 
 
@@ -119,14 +150,14 @@ for _cp in range(0x80):
 _Piece = tuple[int, int, str]
 _Stage = Callable[["re.Match[str]"], list[_Piece]]
 
-_SEP = r"[ .\-_*·/+~|]{1,3}"
+_SEP = r"[ .\-_*·/+~|]+"
 _SPACED_TOKEN_RE = re.compile(r"[^\W_]+|[@$]+")
 _SPACED_RE = re.compile(
     rf"(?<![^\W_])(?:([^\W_@$])\1*)(?:{_SEP}(?:([^\W_@$]|[@$])\2*)){{2,}}(?![^\W_])"
 )
 _LEET = str.maketrans("013457@$!|8€", "oieastasilbe")
 _LEET_ONLY = frozenset("014@$!|€")
-_ARABIZI_DIGITS = frozenset("2679")
+_ARABIZI_DIGITS = frozenset("269")
 _TOKEN_RE = re.compile(r"[a-z0-9@$|€][a-z0-9@$|!€]*[a-z0-9@$|€]|[a-z0-9@$|€]")
 _LEET_HINT_RE = re.compile(r"[0-9@$|!€]")
 _RUN_RE = re.compile(r"([^\W\d_])\1+|\s{2,}|[\t\n\r\f\v]")

@@ -11,9 +11,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from tamis.api.deps import Admin, IdempotencyHeader, RuntimeDep
+from tamis.api.schemas import StrictIn
 from tamis.errors import InvalidInput, NotFound
 from tamis.services import idempotency, keys, lexicon, policies
 from tamis.services.idempotency import IdempotencyKey, Replay
@@ -25,11 +26,7 @@ webhooks_router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 jobs_router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class KeyCreate(_In):
+class KeyCreate(StrictIn):
     name: str = Field(min_length=1, max_length=200)
     scopes: list[str] = Field(min_length=1, description=", ".join(sorted(keys.SCOPES)))
 
@@ -53,14 +50,21 @@ def list_keys(rt: RuntimeDep, principal: Admin) -> list[KeyPublic]:
 
 def _key(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id, "name": r.name, "prefix": r.prefix, "scopes": list(r.scopes),
-        "created_at": r.created_at, "revoked_at": r.revoked_at,
+        "id": r.id,
+        "name": r.name,
+        "prefix": r.prefix,
+        "scopes": list(r.scopes),
+        "created_at": r.created_at,
+        "revoked_at": r.revoked_at,
     }
 
 
 @keys_router.post("", status_code=201, response_model=KeyPublic)
 async def create_key(
-    request: Request, body: KeyCreate, rt: RuntimeDep, principal: Admin,
+    request: Request,
+    body: KeyCreate,
+    rt: RuntimeDep,
+    principal: Admin,
     idempotency_key: IdempotencyHeader = None,
 ) -> JSONResponse:
     idem = IdempotencyKey.of(idempotency_key, route="POST /v1/keys", body=await request.body())
@@ -71,8 +75,9 @@ async def create_key(
                 tx, tenant_id=principal.tenant_id, name=body.name, scopes=body.scopes
             )
             out = KeyPublic(**_key(record), secret=secret).model_dump(mode="json")
-            idempotency.save(tx, tenant_id=principal.tenant_id, idem=idem, status_code=201,
-                             body=out)
+            idempotency.save(
+                tx, tenant_id=principal.tenant_id, idem=idem, status_code=201, body=out
+            )
     except Replay as replay:
         return JSONResponse(replay.body, status_code=replay.status_code)
     return JSONResponse(out, status_code=201)
@@ -99,15 +104,24 @@ def get_policy(rt: RuntimeDep, principal: Admin) -> PolicyPublic:
         record = tx.policies.current(tenant_id=principal.tenant_id)
     if record is None:
         raise NotFound("this tenant has no stored policy; the default applies")
-    return PolicyPublic(version=record.version, name=record.name, digest=record.digest,
-                        created_at=record.created_at, source=record.source)
+    return PolicyPublic(
+        version=record.version,
+        name=record.name,
+        digest=record.digest,
+        created_at=record.created_at,
+        source=record.source,
+    )
 
 
 @policy_router.put(
     "",
     response_model=PolicyPublic,
-    openapi_extra={"requestBody": {"content": {"application/yaml": {"schema": {"type": "string"}}},
-                                   "required": True}},
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/yaml": {"schema": {"type": "string"}}},
+            "required": True,
+        }
+    },
 )
 async def put_policy(request: Request, rt: RuntimeDep, principal: Admin) -> PolicyPublic:
     try:
@@ -117,11 +131,16 @@ async def put_policy(request: Request, rt: RuntimeDep, principal: Admin) -> Poli
     with rt.store.write() as tx:
         record = policies.set_policy(tx, tenant_id=principal.tenant_id, source=source)
     rt.policies.forget(principal.tenant_id)
-    return PolicyPublic(version=record.version, name=record.name, digest=record.digest,
-                        created_at=record.created_at, source=record.source)
+    return PolicyPublic(
+        version=record.version,
+        name=record.name,
+        digest=record.digest,
+        created_at=record.created_at,
+        source=record.source,
+    )
 
 
-class TermIn(_In):
+class TermIn(StrictIn):
     list: Literal["block", "allow"]
     term: str = Field(min_length=1, max_length=200)
     category: str | None = None
@@ -138,31 +157,41 @@ class TermPublic(BaseModel):
 def list_terms(rt: RuntimeDep, principal: Admin) -> list[TermPublic]:
     with rt.store.read() as tx:
         rows = tx.lexicon.list(tenant_id=principal.tenant_id)
-    return [TermPublic(list=r.list, term=r.term, category=r.category, created_at=r.created_at)
-            for r in rows]
+    return [
+        TermPublic(list=r.list, term=r.term, category=r.category, created_at=r.created_at)
+        for r in rows
+    ]
 
 
 @lexicon_router.post("/terms", status_code=201)
 def add_term(body: TermIn, rt: RuntimeDep, principal: Admin) -> dict[str, bool]:
     with rt.store.write() as tx:
-        changed = lexicon.add_term(tx, tenant_id=principal.tenant_id, list_name=body.list,
-                                   term=body.term, category=body.category)
+        changed = lexicon.add_term(
+            tx,
+            tenant_id=principal.tenant_id,
+            list_name=body.list,
+            term=body.term,
+            category=body.category,
+        )
     rt.terms.forget(principal.tenant_id)
     return {"changed": changed}
 
 
 @lexicon_router.delete("/terms")
 def remove_term(
-    rt: RuntimeDep, principal: Admin, body: TermIn = Body(...)  # noqa: B008
+    rt: RuntimeDep,
+    principal: Admin,
+    body: TermIn = Body(...),  # noqa: B008
 ) -> dict[str, bool]:
     with rt.store.write() as tx:
-        removed = lexicon.remove_term(tx, tenant_id=principal.tenant_id, list_name=body.list,
-                                      term=body.term)
+        removed = lexicon.remove_term(
+            tx, tenant_id=principal.tenant_id, list_name=body.list, term=body.term
+        )
     rt.terms.forget(principal.tenant_id)
     return {"removed": removed}
 
 
-class WebhookCreate(_In):
+class WebhookCreate(StrictIn):
     url: str = Field(min_length=8, max_length=2048, pattern=r"^https?://")
     events: list[str] = Field(default_factory=lambda: ["*"])
 
@@ -180,19 +209,30 @@ class WebhookPublic(BaseModel):
 def list_webhooks(rt: RuntimeDep, principal: Admin) -> list[WebhookPublic]:
     with rt.store.read() as tx:
         rows = tx.webhooks.list(tenant_id=principal.tenant_id)
-    return [WebhookPublic(id=w.id, url=w.url, events=list(w.events), active=w.active,
-                          created_at=w.created_at) for w in rows]
+    return [
+        WebhookPublic(
+            id=w.id, url=w.url, events=list(w.events), active=w.active, created_at=w.created_at
+        )
+        for w in rows
+    ]
 
 
 @webhooks_router.post("", status_code=201, response_model=WebhookPublic)
 def create_webhook(body: WebhookCreate, rt: RuntimeDep, principal: Admin) -> WebhookPublic:
     secret = "whsec_" + secrets.token_urlsafe(32).replace("-", "+").replace("_", "/")
     with rt.store.write() as tx:
-        w = tx.webhooks.add(tenant_id=principal.tenant_id, url=body.url, secret=secret,
-                            events=body.events)
+        w = tx.webhooks.add(
+            tenant_id=principal.tenant_id, url=body.url, secret=secret, events=body.events
+        )
         tx.events.append(tenant_id=principal.tenant_id, type="webhook.created", subject=w.id)
-    return WebhookPublic(id=w.id, url=w.url, events=list(w.events), active=w.active,
-                         created_at=w.created_at, secret=secret)
+    return WebhookPublic(
+        id=w.id,
+        url=w.url,
+        events=list(w.events),
+        active=w.active,
+        created_at=w.created_at,
+        secret=secret,
+    )
 
 
 class DeliveryPublic(BaseModel):
@@ -212,10 +252,20 @@ def list_deliveries(
     rt: RuntimeDep, principal: Admin, state: str | None = None, limit: int = 100
 ) -> list[DeliveryPublic]:
     rows = rt.deliveries.list(tenant_id=principal.tenant_id, state=state, limit=min(limit, 1000))
-    return [DeliveryPublic(webhook_id=r.message_id, endpoint=r.webhook_id,
-                           event_type=r.event_type, state=r.state, attempts=r.attempts,
-                           last_status=r.last_status, last_error=r.last_error,
-                           created_at=r.created_at, delivered_at=r.delivered_at) for r in rows]
+    return [
+        DeliveryPublic(
+            webhook_id=r.message_id,
+            endpoint=r.webhook_id,
+            event_type=r.event_type,
+            state=r.state,
+            attempts=r.attempts,
+            last_status=r.last_status,
+            last_error=r.last_error,
+            created_at=r.created_at,
+            delivered_at=r.delivered_at,
+        )
+        for r in rows
+    ]
 
 
 class JobPublic(BaseModel):
@@ -235,10 +285,20 @@ def list_jobs(
     rt: RuntimeDep, principal: Admin, state: str | None = None, limit: int = 100
 ) -> list[JobPublic]:
     rows = rt.jobs.list(tenant_id=principal.tenant_id, state=state, limit=min(limit, 1000))
-    return [JobPublic(id=j.id, kind=j.kind, state=j.state, attempts=j.attempts,
-                      max_attempts=j.max_attempts, last_error=j.last_error,
-                      created_at=j.created_at, finished_at=j.finished_at, payload=j.payload)
-            for j in rows]
+    return [
+        JobPublic(
+            id=j.id,
+            kind=j.kind,
+            state=j.state,
+            attempts=j.attempts,
+            max_attempts=j.max_attempts,
+            last_error=j.last_error,
+            created_at=j.created_at,
+            finished_at=j.finished_at,
+            payload=j.payload,
+        )
+        for j in rows
+    ]
 
 
 @jobs_router.post("/{job_id}/retry")

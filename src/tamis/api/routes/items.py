@@ -42,11 +42,15 @@ async def create_item(
     def present(record: Any) -> dict[str, Any]:
         return ItemPublic.of(record).model_dump(mode="json")
 
-
     try:
         record = await run_in_threadpool(
-            items.submit, rt, tenant_id=principal.tenant_id, item=new,
-            run_async=body.run_async, idem=idem, present=present,
+            items.submit,
+            rt,
+            tenant_id=principal.tenant_id,
+            item=new,
+            run_async=body.run_async,
+            idem=idem,
+            present=present,
         )
     except Replay as replay:
         return JSONResponse(replay.body, status_code=replay.status_code)

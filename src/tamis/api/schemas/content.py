@@ -6,29 +6,26 @@ import base64
 import binascii
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from tamis.api.schemas import StrictIn
 from tamis.core.content import LinkPart, MediaPart, Part, TextPart
 from tamis.errors import InvalidInput, TooLarge
 from tamis.media import digest_of
 from tamis.settings import Settings
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TextPartIn(_In):
+class TextPartIn(StrictIn):
     type: Literal["text"]
     text: str
 
 
-class LinkPartIn(_In):
+class LinkPartIn(StrictIn):
     type: Literal["link"]
     url: str = Field(min_length=1, max_length=2048)
 
 
-class MediaPartIn(_In):
+class MediaPartIn(StrictIn):
     type: Literal["image", "video"]
     data: str = Field(description="The file's bytes, base64-encoded.")
     media_type: str | None = Field(default=None, max_length=100)
@@ -37,7 +34,7 @@ class MediaPartIn(_In):
 PartIn = Annotated[TextPartIn | LinkPartIn | MediaPartIn, Field(discriminator="type")]
 
 
-class ContentIn(_In):
+class ContentIn(StrictIn):
     text: str | None = Field(default=None, description="Shorthand for one text part.")
     parts: list[PartIn] | None = None
 

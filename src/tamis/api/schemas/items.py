@@ -18,7 +18,9 @@ class ItemCreate(ContentIn):
         None, max_length=200, description="The platform's opaque account id of the author."
     )
     author_locale: str | None = Field(
-        None, max_length=35, pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$",
+        None,
+        max_length=35,
+        pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$",
         description="BCP 47 locale of the author, e.g. fr-FR; notices are written in it.",
     )
     created_at: AwareDatetime | None = Field(None, description="When the content was posted.")

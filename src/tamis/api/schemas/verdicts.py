@@ -2,31 +2,60 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from pydantic import BaseModel, Field
 
 
-class EvidencePublic(BaseModel):
-    kind: str = Field(description="text_span, lexicon_hit, image_box, time_range or hash_match")
+class _Evidence(BaseModel):
     category: str
     analyzer: str
-    part: int
-    start: int | None = Field(None, description="Code-point offset into the original text.")
-    end: int | None = None
-    term: str | None = None
-    lexicon: str | None = None
-    language: str | None = None
-    x: int | None = None
-    y: int | None = None
-    width: int | None = None
-    height: int | None = None
-    label: str | None = None
-    frame_ms: int | None = None
-    start_ms: int | None = None
-    end_ms: int | None = None
-    algorithm: str | None = None
-    bank: str | None = None
-    entry: str | None = None
-    distance: int | None = None
+    part: int = Field(description="Index of the part the evidence points into.")
+
+
+class TextSpanPublic(_Evidence):
+    kind: Literal["text_span"]
+    start: int = Field(description="Code-point offset into the original text.")
+    end: int
+
+
+class LexiconHitPublic(_Evidence):
+    kind: Literal["lexicon_hit"]
+    start: int = Field(description="Code-point offset into the original text.")
+    end: int
+    term: str = Field(description="The lexicon's id of the term (not the matched text).")
+    lexicon: str
+    language: str | None
+
+
+class ImageBoxPublic(_Evidence):
+    kind: Literal["image_box"]
+    x: int
+    y: int
+    width: int
+    height: int
+    label: str
+    frame_ms: int | None
+
+
+class TimeRangePublic(_Evidence):
+    kind: Literal["time_range"]
+    start_ms: int
+    end_ms: int
+
+
+class HashMatchPublic(_Evidence):
+    kind: Literal["hash_match"]
+    algorithm: str
+    bank: str
+    entry: str
+    distance: int
+
+
+EvidencePublic = Annotated[
+    TextSpanPublic | LexiconHitPublic | ImageBoxPublic | TimeRangePublic | HashMatchPublic,
+    Field(discriminator="kind"),
+]
 
 
 class LanguagePublic(BaseModel):

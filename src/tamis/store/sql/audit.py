@@ -22,9 +22,16 @@ _SEALER_LOCK = 0x7A415553  # an arbitrary constant naming the sealer's advisory 
 
 def _event(row: m.Event) -> EventRecord:
     return EventRecord(
-        id=row.id, tenant_id=row.tenant_id, type=row.type, subject=row.subject,
-        digest=row.digest, data=row.data, created_at=row.created_at, seq=row.seq,
-        prev_hash=row.prev_hash, hash=row.hash,
+        id=row.id,
+        tenant_id=row.tenant_id,
+        type=row.type,
+        subject=row.subject,
+        digest=row.digest,
+        data=row.data,
+        created_at=row.created_at,
+        seq=row.seq,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
     )
 
 
@@ -43,7 +50,8 @@ class SqlAuditLog:
                 .order_by(m.Event.seq.desc())
                 .limit(1)
             ).first()
-            seq, prev = (head[0], head[1]) if head else (0, GENESIS)
+            seq: int = (head[0] or 0) if head else 0
+            prev: str = (head[1] or GENESIS) if head else GENESIS
             rows = s.scalars(
                 select(m.Event).where(m.Event.seq.is_(None)).order_by(m.Event.id).limit(limit)
             ).all()
@@ -59,10 +67,7 @@ class SqlAuditLog:
         while True:
             with Session(self.engines.read) as s:
                 rows = s.scalars(
-                    select(m.Event)
-                    .where(m.Event.seq > after)
-                    .order_by(m.Event.seq)
-                    .limit(batch)
+                    select(m.Event).where(m.Event.seq > after).order_by(m.Event.seq).limit(batch)
                 ).all()
                 records = [_event(r) for r in rows]
             if not records:

@@ -22,10 +22,18 @@ from tamis.store.sql.store import _webhook
 
 def _message(row: m.OutboxMessage) -> OutboxRecord:
     return OutboxRecord(
-        id=row.id, message_id=row.message_id, tenant_id=row.tenant_id,
-        webhook_id=row.webhook_id, event_type=row.event_type, payload=row.payload,
-        state=row.state, attempts=row.attempts, next_attempt_at=row.next_attempt_at,
-        last_error=row.last_error, last_status=row.last_status, created_at=row.created_at,
+        id=row.id,
+        message_id=row.message_id,
+        tenant_id=row.tenant_id,
+        webhook_id=row.webhook_id,
+        event_type=row.event_type,
+        payload=row.payload,
+        state=row.state,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        last_status=row.last_status,
+        created_at=row.created_at,
         delivered_at=row.delivered_at,
     )
 
@@ -59,8 +67,11 @@ class SqlOutboxQueue:
                 update(m.OutboxMessage)
                 .where(m.OutboxMessage.message_id == message_id)
                 .values(
-                    state="delivered", delivered_at=utcnow(), last_status=status,
-                    attempts=m.OutboxMessage.attempts + 1, last_error=None,
+                    state="delivered",
+                    delivered_at=utcnow(),
+                    last_status=status,
+                    attempts=m.OutboxMessage.attempts + 1,
+                    last_error=None,
                 )
             )
 

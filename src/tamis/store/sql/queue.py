@@ -25,9 +25,17 @@ from tamis.store.sql.engine import Engines
 
 def _job(row: m.Job) -> JobRecord:
     return JobRecord(
-        id=row.id, tenant_id=row.tenant_id, kind=row.kind, payload=row.payload, state=row.state,
-        attempts=row.attempts, max_attempts=row.max_attempts, run_after=row.run_after,
-        lease_until=row.lease_until, last_error=row.last_error, created_at=row.created_at,
+        id=row.id,
+        tenant_id=row.tenant_id,
+        kind=row.kind,
+        payload=row.payload,
+        state=row.state,
+        attempts=row.attempts,
+        max_attempts=row.max_attempts,
+        run_after=row.run_after,
+        lease_until=row.lease_until,
+        last_error=row.last_error,
+        created_at=row.created_at,
         finished_at=row.finished_at,
     )
 

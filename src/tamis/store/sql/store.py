@@ -30,7 +30,12 @@ def _tenant(row: m.Tenant) -> ports.TenantRecord:
 
 def _key(row: m.ApiKey) -> ports.KeyRecord:
     return ports.KeyRecord(
-        row.id, row.tenant_id, row.name, row.prefix, tuple(row.scopes), row.created_at,
+        row.id,
+        row.tenant_id,
+        row.name,
+        row.prefix,
+        tuple(row.scopes),
+        row.created_at,
         row.revoked_at,
     )
 
@@ -63,8 +68,14 @@ def _item(row: m.Item) -> ports.ItemRecord:
 
 def _webhook(row: m.Webhook) -> ports.WebhookRecord:
     return ports.WebhookRecord(
-        row.id, row.tenant_id, row.url, row.secret, row.previous_secret, tuple(row.events),
-        row.active, row.created_at,
+        row.id,
+        row.tenant_id,
+        row.url,
+        row.secret,
+        row.previous_secret,
+        tuple(row.events),
+        row.active,
+        row.created_at,
     )
 
 
@@ -99,8 +110,14 @@ class SqlKeys(_Repo):
         self, *, tenant_id: str, name: str, prefix: str, key_hash: str, scopes: Sequence[str]
     ) -> ports.KeyRecord:
         row = m.ApiKey(
-            id=new_id("key"), tenant_id=tenant_id, name=name, prefix=prefix, key_hash=key_hash,
-            scopes=list(scopes), created_at=utcnow(), revoked_at=None,
+            id=new_id("key"),
+            tenant_id=tenant_id,
+            name=name,
+            prefix=prefix,
+            key_hash=key_hash,
+            scopes=list(scopes),
+            created_at=utcnow(),
+            revoked_at=None,
         )
         self.s.add(row)
         self.s.flush()
@@ -134,8 +151,12 @@ class SqlPolicies(_Repo):
             select(func.max(m.PolicyVersion.version)).where(m.PolicyVersion.tenant_id == tenant_id)
         )
         row = m.PolicyVersion(
-            tenant_id=tenant_id, version=(latest or 0) + 1, name=name, source=source,
-            digest=digest, created_at=utcnow(),
+            tenant_id=tenant_id,
+            version=(latest or 0) + 1,
+            name=name,
+            source=source,
+            digest=digest,
+            created_at=utcnow(),
         )
         self.s.add(row)
         self.s.flush()
@@ -227,10 +248,21 @@ class SqlItems(_Repo):
                 "fetch it with GET /v1/items/{id} or send an Idempotency-Key to retry safely"
             )
         row = m.Item(
-            id=item_id, tenant_id=tenant_id, external_id=external_id, author_id=author_id,
-            author_locale=author_locale, content_date=content_date, context_url=context_url,
-            parts=list(parts), content_digest=content_digest, status="pending", verdict=None,
-            action=None, created_at=utcnow(), moderated_at=None, erased_at=None,
+            id=item_id,
+            tenant_id=tenant_id,
+            external_id=external_id,
+            author_id=author_id,
+            author_locale=author_locale,
+            content_date=content_date,
+            context_url=context_url,
+            parts=list(parts),
+            content_digest=content_digest,
+            status="pending",
+            verdict=None,
+            action=None,
+            created_at=utcnow(),
+            moderated_at=None,
+            erased_at=None,
         )
         self.s.add(row)
         try:
@@ -268,15 +300,25 @@ class SqlItems(_Repo):
 
 class SqlMedia(_Repo):
     def add(
-        self, *, tenant_id: str, digest: str, media_type: str | None, size: int,
+        self,
+        *,
+        tenant_id: str,
+        digest: str,
+        media_type: str | None,
+        size: int,
         retain_until: datetime | None,
     ) -> None:
         row = self.s.get(m.Media, (tenant_id, digest))
         if row is None:
             self.s.add(
                 m.Media(
-                    tenant_id=tenant_id, digest=digest, media_type=media_type, size=size,
-                    created_at=utcnow(), retain_until=retain_until, erased_at=None,
+                    tenant_id=tenant_id,
+                    digest=digest,
+                    media_type=media_type,
+                    size=size,
+                    created_at=utcnow(),
+                    retain_until=retain_until,
+                    erased_at=None,
                 )
             )
         else:
@@ -312,7 +354,11 @@ class SqlEvents(_Repo):
     ) -> None:
         self.s.add(
             m.Event(
-                tenant_id=tenant_id, type=type, subject=subject, digest=digest, data=data or {},
+                tenant_id=tenant_id,
+                type=type,
+                subject=subject,
+                digest=digest,
+                data=data or {},
                 created_at=utcnow(),
             )
         )
@@ -330,8 +376,14 @@ class SqlJobs(_Repo):
     ) -> int:
         now = utcnow()
         row = m.Job(
-            tenant_id=tenant_id, kind=kind, payload=payload, state="queued", attempts=0,
-            max_attempts=max_attempts, run_after=run_after or now, created_at=now,
+            tenant_id=tenant_id,
+            kind=kind,
+            payload=payload,
+            state="queued",
+            attempts=0,
+            max_attempts=max_attempts,
+            run_after=run_after or now,
+            created_at=now,
         )
         self.s.add(row)
         self.s.flush()
@@ -343,8 +395,14 @@ class SqlWebhooks(_Repo):
         self, *, tenant_id: str, url: str, secret: str, events: Sequence[str]
     ) -> ports.WebhookRecord:
         row = m.Webhook(
-            id=new_id("whk"), tenant_id=tenant_id, url=url, secret=secret, previous_secret=None,
-            events=list(events), active=True, created_at=utcnow(),
+            id=new_id("whk"),
+            tenant_id=tenant_id,
+            url=url,
+            secret=secret,
+            previous_secret=None,
+            events=list(events),
+            active=True,
+            created_at=utcnow(),
         )
         self.s.add(row)
         self.s.flush()
@@ -358,7 +416,8 @@ class SqlWebhooks(_Repo):
 
     def subscribed(self, *, tenant_id: str, event_type: str) -> Sequence[ports.WebhookRecord]:
         return [
-            w for w in self.list(tenant_id=tenant_id)
+            w
+            for w in self.list(tenant_id=tenant_id)
             if w.active and (event_type in w.events or "*" in w.events)
         ]
 
@@ -371,9 +430,15 @@ class SqlOutbox(_Repo):
         message_id = new_id("msg")
         self.s.add(
             m.OutboxMessage(
-                message_id=message_id, tenant_id=tenant_id, webhook_id=webhook_id,
-                event_type=event_type, payload=payload, state="pending", attempts=0,
-                next_attempt_at=now, created_at=now,
+                message_id=message_id,
+                tenant_id=tenant_id,
+                webhook_id=webhook_id,
+                event_type=event_type,
+                payload=payload,
+                state="pending",
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
             )
         )
         return message_id
@@ -387,13 +452,22 @@ class SqlIdempotency(_Repo):
         return ports.StoredResponse(row.request_digest, row.status_code, row.response)
 
     def put(
-        self, *, tenant_id: str, key: str, request_digest: str, status_code: int,
+        self,
+        *,
+        tenant_id: str,
+        key: str,
+        request_digest: str,
+        status_code: int,
         response: dict[str, Any],
     ) -> None:
         self.s.add(
             m.IdempotentRequest(
-                tenant_id=tenant_id, key=key, request_digest=request_digest,
-                status_code=status_code, response=response, created_at=utcnow(),
+                tenant_id=tenant_id,
+                key=key,
+                request_digest=request_digest,
+                status_code=status_code,
+                response=response,
+                created_at=utcnow(),
             )
         )
 

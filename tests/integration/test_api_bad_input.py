@@ -1,0 +1,52 @@
+"""Hostile and malformed requests get a 4xx problem+json, and nothing stored is harmed."""
+
+from __future__ import annotations
+
+import pytest
+from tests.integration.conftest import Api
+
+JSON = {"content-type": "application/json"}
+
+
+def _bodies() -> list[tuple[str, bytes, int]]:
+    return [
+        ("invalid utf-8", b'{"external_id": "x", "text": "\xff\xfe"}', 400),
+        ("10 MB body", b'{"external_id": "x", "text": "' + b"a" * 10_000_000 + b'"}', 413),
+        ("nested 10,000 deep", b"[" * 10_000 + b"]" * 10_000, 400),
+        ("nested objects", b'{"a":' * 5_000 + b"1" + b"}" * 5_000, 400),
+        ("not json", b"{oops", 422),
+        ("wrong types", b'{"external_id": 5, "text": ["a"]}', 422),
+        ("unknown field", b'{"external_id": "x", "text": "a", "colour": "red"}', 422),
+        ("no content", b'{"external_id": "x"}', 422),
+        ("empty parts", b'{"external_id": "x", "parts": []}', 422),
+        ("text too long", b'{"external_id": "x", "text": "' + b"a" * 20_001 + b'"}', 413),
+        (
+            "too many parts",
+            b'{"external_id": "x", "parts": ['
+            + b",".join([b'{"type": "text", "text": "a"}'] * 17)
+            + b"]}",
+            413,
+        ),
+        ("bad base64", b'{"external_id": "x", "parts": [{"type": "image", "data": "%%%"}]}', 422),
+        ("bad part type", b'{"external_id": "x", "parts": [{"type": "audio"}]}', 422),
+        ("naive date", b'{"external_id": "x", "text": "a", "created_at": "2026-01-01T00:00"}', 422),
+        ("lone surrogate", b'{"external_id": "x", "text": "\\ud800"}', 422),
+    ]
+
+
+@pytest.mark.parametrize(("name", "body", "status"), _bodies(), ids=[b[0] for b in _bodies()])
+def test_bad_input_is_refused_clearly_and_loses_nothing(
+    api: Api, name: str, body: bytes, status: int
+) -> None:
+    kept = api.client.post(
+        "/v1/items", json={"external_id": "keep", "text": "bonjour"}, headers=api.auth()
+    ).json()
+    r = api.client.post("/v1/items", content=body, headers={**api.auth(), **JSON})
+    assert r.status_code == status, r.text[:300]
+    if status >= 400:
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["detail"]
+        with api.rt.store.read() as tx:
+            assert tx.items.by_external_id(tenant_id=api.tenant_id, external_id="x") is None
+    again = api.client.get(f"/v1/items/{kept['id']}", headers=api.auth()).json()
+    assert again == kept

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import base64
+
+from tests.integration.conftest import Api
+
+from tamis.jobs.worker import run_one
+
+
+def _item(external_id: str, text: str = "salut connard", **extra: object) -> dict[str, object]:
+    return {
+        "external_id": external_id,
+        "author_id": "acct-42",
+        "author_locale": "fr-FR",
+        "parts": [{"type": "text", "text": text}],
+        **extra,
+    }
+
+
+def test_sync_item_is_stored_with_its_verdict(api: Api) -> None:
+    r = api.client.post("/v1/items", json=_item("c-1"), headers=api.auth())
+    assert r.status_code == 201, r.text
+    item = r.json()
+    assert item["status"] == "moderated" and item["verdict"]["flagged"] is True
+    got = api.client.get(f"/v1/items/{item['id']}", headers=api.auth()).json()
+    assert got["verdict"] == item["verdict"] and got["author_id"] == "acct-42"
+
+
+def test_async_item_is_queued_then_moderated_by_a_worker(api: Api) -> None:
+    r = api.client.post("/v1/items", json=_item("c-2", **{"async": True}), headers=api.auth())
+    assert r.status_code == 202
+    item_id = r.json()["id"]
+    assert r.json()["status"] == "pending"
+    assert run_one(api.rt, "test-worker")
+    got = api.client.get(f"/v1/items/{item_id}", headers=api.auth()).json()
+    assert got["status"] == "moderated" and got["action"] != "allow"
+
+
+def test_an_item_with_a_caption_and_photos_is_one_item(api: Api) -> None:
+    photo = base64.b64encode(b"\xff\xd8\xff not really a jpeg").decode()
+    body = {
+        "external_id": "post-1",
+        "parts": [
+            {"type": "text", "text": "Beau temps à Rabat"},
+            {"type": "image", "data": photo, "media_type": "image/jpeg"},
+            {"type": "image", "data": photo},
+            {"type": "link", "url": "https://example.org/a"},
+        ],
+    }
+    item = api.client.post("/v1/items", json=body, headers=api.auth()).json()
+    kinds = [p["kind"] for p in item["parts"]]
+    assert kinds == ["text", "image", "image", "link"]
+    assert item["parts"][1]["digest"] == item["parts"][2]["digest"]
+    assert "data" not in item["parts"][1]
+    assert api.rt.media.get(tenant_id=api.tenant_id, digest=item["parts"][1]["digest"])
+    assert "sexual/explicit" in item["verdict"]["unsupported"]
+
+
+def test_idempotency_key_replays_and_creates_nothing_twice(api: Api) -> None:
+    headers = {**api.auth(), "Idempotency-Key": "req-1"}
+    first = api.client.post("/v1/items", json=_item("c-3"), headers=headers)
+    again = api.client.post("/v1/items", json=_item("c-3"), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    other = api.client.post("/v1/items", json=_item("c-4"), headers=headers)
+    assert other.status_code == 409
+    assert "different request" in other.json()["detail"]
+
+
+def test_duplicate_external_id_is_a_conflict(api: Api) -> None:
+    api.client.post("/v1/items", json=_item("c-5"), headers=api.auth())
+    r = api.client.post("/v1/items", json=_item("c-5"), headers=api.auth())
+    assert r.status_code == 409
+
+
+def test_tenants_never_see_each_other(api: Api) -> None:
+    item_id = api.client.post("/v1/items", json=_item("c-6"), headers=api.auth()).json()["id"]
+    _, other_key = api.new_tenant("rival")
+    assert api.client.get(f"/v1/items/{item_id}", headers=api.auth(other_key)).status_code == 404
+    r = api.client.post("/v1/items", json=_item("c-6"), headers=api.auth(other_key))
+    assert r.status_code == 201, "external ids are per tenant"
+
+
+def test_scopes_and_revocation(api: Api) -> None:
+    r = api.client.post(
+        "/v1/keys", json={"name": "site", "scopes": ["moderate"]}, headers=api.auth()
+    )
+    assert r.status_code == 201
+    narrow, key_id = r.json()["secret"], r.json()["id"]
+    assert narrow.startswith("tamis_sk_") and len(narrow) >= 9 + 32
+    assert (
+        api.client.post("/v1/moderate", json={"text": "hi"}, headers=api.auth(narrow)).status_code
+        == 200
+    )
+    assert (
+        api.client.post("/v1/items", json=_item("c-7"), headers=api.auth(narrow)).status_code == 403
+    )
+    assert api.client.get("/v1/keys", headers=api.auth(narrow)).status_code == 403
+    listed = api.client.get("/v1/keys", headers=api.auth()).json()
+    assert all("secret" not in k or k["secret"] is None for k in listed)
+    assert api.client.delete(f"/v1/keys/{key_id}", headers=api.auth()).status_code == 200
+    r = api.client.post("/v1/moderate", json={"text": "hi"}, headers=api.auth(narrow))
+    assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
+    assert api.client.post("/v1/moderate", json={"text": "hi"}).status_code == 401
