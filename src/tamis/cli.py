@@ -85,6 +85,7 @@ def _init(rt: Any) -> None:
     out.print(f"Created tenant [bold]{tenant.slug}[/bold] ({tenant.id}).")
     out.print("Its admin API key, shown only this once:\n")
     out.print(f"    [bold green]{secret}[/bold green]\n")
+    sys.stdout.flush()
 
 
 @app.command()

@@ -166,7 +166,9 @@ def process(rt: Runtime, job: JobRecord) -> None:
 
 
 def dead_lettered(rt: Runtime, job: JobRecord) -> None:
-    tenant_id, item_id = job.tenant_id or "", job.payload["item_id"]
+    tenant_id, item_id = job.tenant_id or "", job.payload.get("item_id")
+    if not isinstance(item_id, str):
+        return
     with rt.store.write() as tx:
         tx.items.set_status(tenant_id=tenant_id, item_id=item_id, status="failed")
         tx.events.append(

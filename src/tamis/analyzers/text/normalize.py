@@ -38,6 +38,8 @@ _INVISIBLE = (
 )
 _SILENT = "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c"
 _SILENT += "\ufe0d\ufe0e\ufe0f\u0640"  # variation selectors and Arabic tatweel: no marker
+_WHITESPACE = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+_WHITESPACE += "".join(chr(c) for c in range(0x2000, 0x200B))
 # A ZWJ between two non-word characters (emoji sequences) is legitimate and not reported.
 _INVISIBLE_RE = re.compile(
     "[" + _INVISIBLE.replace("\u200d", "") + "]|(?<=\\w)\u200d|\u200d(?=\\w)"
@@ -108,6 +110,8 @@ _CONFUSABLE = _confusables()
 def _fold_char(char: str) -> str:
     if char in _INVISIBLE or char in _SILENT:
         return ""
+    if char in _WHITESPACE:
+        return " "
     out = []
     for c in unicodedata.normalize("NFKC", char):
         folded = c.casefold()
@@ -158,9 +162,16 @@ _SPACED_RE = re.compile(
 _LEET = str.maketrans("013457@$!|8€", "oieastasilbe")
 _LEET_ONLY = frozenset("014@$!|€")
 _ARABIZI_DIGITS = frozenset("269")
-_TOKEN_RE = re.compile(r"[a-z0-9@$|€][a-z0-9@$|!€]*[a-z0-9@$|€]|[a-z0-9@$|€]")
+# A Latin word holding both a letter and a leetspeak character; words without both are left
+# alone without a Python call.
+_TOKEN_RE = re.compile(
+    r"(?<![a-z0-9@$|€])(?=[a-z0-9@$|!€]*[a-z])(?=[a-z0-9@$|!€]*[0-9@$|€!][a-z0-9@$|!€]*[a-z0-9@$|€])"
+    r"[a-z0-9@$|€][a-z0-9@$|!€]*[a-z0-9@$|€]"
+)
 _LEET_HINT_RE = re.compile(r"[0-9@$|!€]")
-_RUN_RE = re.compile(r"([^\W\d_])\1+|\s{2,}|[\t\n\r\f\v]")
+# Any repeated character: letters (fuuuck), but also spaces and punctuation, harmlessly.
+_RUN_RE = re.compile(r"(.)\1+", re.DOTALL)
+_ASCII_SPACE = str.maketrans("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " " * 9)
 
 
 def _spaced(match: re.Match[str]) -> list[_Piece]:
@@ -206,14 +217,13 @@ def _leet_stage(convert_ambiguous: bool) -> _Stage:
 
 
 def _runs(match: re.Match[str]) -> list[_Piece]:
-    text = match.group(0)
-    if text[0].isspace():
-        return [(0, len(text) - 1, " ")]
-    return [(0, len(text) - 1, text[0])]
+    return [(0, len(match.group(0)) - 1, match.group(1))]
 
 
 _LEET_MAIN = _leet_stage(convert_ambiguous=False)
 _LEET_ALT = _leet_stage(convert_ambiguous=True)
+# Plain replacements for the untracked path, where `re` can substitute without a callback.
+_FAST: dict[_Stage, str] = {_runs: r"\1"}
 
 
 def _apply(
@@ -224,6 +234,9 @@ def _apply(
 ) -> tuple[str, list[tuple[int, int]] | None]:
     """Run one stage; with `spans`, also carry each output character's original span."""
     if spans is None:
+        fast = _FAST.get(stage)
+        if fast is not None:
+            return pattern.sub(fast, text), None
         return pattern.sub(lambda m: "".join(p[2] for p in stage(m)), text), None
     out: list[str] = []
     new: list[tuple[int, int]] = []
@@ -245,6 +258,8 @@ def _apply(
 def _fold(text: str, track: bool) -> tuple[str, list[tuple[int, int]] | None]:
     if text.isascii():
         folded = text.lower()
+        if not folded.isprintable():
+            folded = folded.translate(_ASCII_SPACE)
         return folded, [(i, i + 1) for i in range(len(text))] if track else None
     folded = text.translate(_TABLE)
     if not track:
@@ -274,9 +289,10 @@ def _pipeline(
     if _RUN_RE.search(folded):
         shift = 0
         for match in _RUN_RE.finditer(folded):
-            if not match.group(0)[0].isspace():
-                runs[match.start() - shift] = match.end() - match.start()
-            shift += match.end() - match.start() - 1
+            size = match.end() - match.start()
+            if match.group(1).isalpha():
+                runs[match.start() - shift] = size
+            shift += size - 1
         folded, spans = _apply(_RUN_RE, _runs, folded, spans)
     return folded, spans, runs, markers
 

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from standardwebhooks.webhooks import Webhook
+
+from tamis.ids import utcnow
+from tamis.jobs.worker import run_one
+from tamis.outbox.sender import deliver_due
+from tamis.store.sql import models as m
+from tests.integration.conftest import Api
+from tests.integration.receiver import Receiver
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver(fail_first=2)
+    yield r
+    r.close()
+
+
+def _due_now(api: Api) -> None:
+    with Session(api.rt.store.engines.write) as s, s.begin():
+        s.execute(update(m.OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+
+
+def test_async_verdict_is_delivered_signed_retried_with_one_id(
+    api: Api, receiver: Receiver
+) -> None:
+    hook = api.client.post(
+        "/v1/webhooks", headers=api.auth(), json={"url": receiver.url, "events": ["item.moderated"]}
+    ).json()
+    r = api.client.post(
+        "/v1/items",
+        headers=api.auth(),
+        json={"external_id": "w1", "text": "connard", "async": True},
+    )
+    item_id = r.json()["id"]
+    assert run_one(api.rt, "w")
+    with httpx.Client() as client:
+        for _ in range(3):
+            deliver_due(api.rt.deliveries, client)
+            _due_now(api)
+    assert len(receiver.deliveries) == 3
+    ids = {d.headers["webhook-id"] for d in receiver.deliveries}
+    assert len(ids) == 1, "every retry carries the same webhook-id"
+    last = receiver.deliveries[-1]
+    payload = Webhook(hook["secret"]).verify(last.body, last.headers)
+    assert payload["type"] == "item.moderated"
+    assert payload["data"]["item_id"] == item_id
+    assert payload["data"]["verdict"]["flagged"] is True
+    log = api.client.get("/v1/webhooks/deliveries", headers=api.auth()).json()
+    assert log[0]["state"] == "delivered" and log[0]["attempts"] == 3
+    assert log[0]["webhook_id"] in ids
+    with httpx.Client() as client:
+        assert deliver_due(api.rt.deliveries, client) == 0
+
+
+def test_rotation_signs_with_both_secrets(api: Api, receiver: Receiver) -> None:
+    receiver.fail_first = 0
+    hook = api.client.post("/v1/webhooks", headers=api.auth(), json={"url": receiver.url}).json()
+    old_secret = hook["secret"]
+    new_secret = "whsec_" + "bmV3LXNlY3JldC1mb3Itcm90YXRpb24tdGVzdHM="
+    with Session(api.rt.store.engines.write) as s, s.begin():
+        s.execute(update(m.Webhook).values(secret=new_secret, previous_secret=old_secret))
+    api.client.post(
+        "/v1/items", headers=api.auth(), json={"external_id": "w2", "text": "hi", "async": True}
+    )
+    run_one(api.rt, "w")
+    with httpx.Client() as client:
+        deliver_due(api.rt.deliveries, client)
+    [delivery] = receiver.deliveries
+    assert len(delivery.headers["webhook-signature"].split(" ")) == 2
+    for secret in (old_secret, new_secret):
+        assert json.loads(delivery.body) == Webhook(secret).verify(delivery.body, delivery.headers)
