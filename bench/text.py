@@ -114,7 +114,8 @@ def main() -> None:
         identifier.identify(text)  # load the models the samples need before timing
     sample = texts[1 :: max(1, len(texts) // 400)]
     per = 1e6 / rate(identifier.identify, sample)
-    print(f"{'language identification (separate)':36s} {1e6 / per:10,.0f} texts/s   {per:.0f} µs/text")
+    label = "language identification (separate)"
+    print(f"{label:36s} {1e6 / per:10,.0f} texts/s   {per:.0f} µs/text")
 
 
 if __name__ == "__main__":

@@ -18,9 +18,9 @@ def test_it_is_a_language_identifier_versioned_with_lingua() -> None:
 @pytest.mark.parametrize(
     ("text", "code", "script"),
     [
-        ("Le gouvernement a présenté ce matin un nouveau projet de loi sur le logement", "fr", "Latn"),
+        ("Le gouvernement a présenté ce matin un projet de loi sur le logement", "fr", "Latn"),
         ("The city council approved the new budget after a long public debate", "en", "Latn"),
-        ("El gobierno aprobó ayer una nueva ley de vivienda con el apoyo de sus socios", "es", "Latn"),
+        ("El gobierno aprobó ayer una nueva ley de vivienda con sus socios", "es", "Latn"),
         ("أعلنت الحكومة اليوم عن خطة جديدة لدعم الاقتصاد الوطني", "ar", "Arab"),
         ("واش غادي تجي معانا دابا؟ راه الماتش مزيان بزاف", "ary", "Arab"),
         ("wach nta 7mar", "ary", "Latn"),

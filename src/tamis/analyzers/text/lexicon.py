@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -301,6 +302,7 @@ class LexiconAnalyzer:
         allowed = [view.span(s, e) for s, e, _, view in allows]
         scores: dict[str, float] = {}
         evidence: dict[str, dict[tuple[int, int], LexiconHit]] = {}
+        by_start = operator.attrgetter("start")
         for start, end, term, view in hits:
             if not _language_ok(term, context.languages):
                 continue
@@ -320,7 +322,7 @@ class LexiconAnalyzer:
                 score=score,
                 analyzer=self.name,
                 part=context.index,
-                evidence=tuple(sorted(evidence[category].values(), key=lambda h: h.start)),
+                evidence=tuple(sorted(evidence[category].values(), key=by_start)),
             )
             for category, score in sorted(scores.items())
         )

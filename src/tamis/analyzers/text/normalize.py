@@ -44,6 +44,8 @@ _WHITESPACE += "".join(chr(c) for c in range(0x2000, 0x200B))
 _INVISIBLE_RE = re.compile(
     "[" + _INVISIBLE.replace("\u200d", "") + "]|(?<=\\w)\u200d|\u200d(?=\\w)"
 )
+_INVISIBLE_HINT_RE = re.compile("[" + _INVISIBLE + "]")
+_GREEK_CYRILLIC_RE = re.compile("[\u0370-\u052f]")
 _MIXED_RE = re.compile(
     r"[A-Za-z\u00c0-\u024f][\u0370-\u03ff\u0400-\u052f]|[\u0370-\u03ff\u0400-\u052f][A-Za-z\u00c0-\u024f]"
 )
@@ -336,9 +338,9 @@ def normalize(text: str) -> Normalized:
     """The normalised view of `text` (cached: every text analyzer asks for the same one)."""
     folded, _, runs, markers = _pipeline(text, alt=False, track=False)
     if not text.isascii():
-        if _INVISIBLE_RE.search(text):
+        if _INVISIBLE_HINT_RE.search(text) and _INVISIBLE_RE.search(text):
             markers.append(INVISIBLE_MARKER)
-        if _MIXED_RE.search(text):
+        if _GREEK_CYRILLIC_RE.search(text) and _MIXED_RE.search(text):
             markers.append(MIXED_SCRIPT_MARKER)
     alt = None
     if _has_ambiguous(folded):
