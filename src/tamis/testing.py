@@ -8,14 +8,23 @@ Fakes live here, in the package, so tests never mock tamis's own internals.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
-from typing import ClassVar
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, ClassVar, cast
 
 from tamis.analyzers.base import Analysis, Analyzer, PartContext
 from tamis.core import taxonomy
 from tamis.core.content import Part, PartKind, TextPart
 from tamis.core.verdict import LexiconHit, Signal, TextSpan
+from tamis.errors import Conflict
+from tamis.ids import new_id, utcnow
+from tamis.store import interfaces as ports
 
 
 class KeywordAnalyzer:
@@ -97,3 +106,366 @@ class AnalyzerConformance:
         for _, _, analysis in self._analyses():
             for name in analysis.covered:
                 assert taxonomy.is_category(name), name
+
+
+# --- an in-memory store ----------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    tenants: dict[str, ports.TenantRecord] = field(default_factory=dict)
+    keys: dict[str, tuple[ports.KeyRecord, str]] = field(default_factory=dict)
+    policies: dict[tuple[str, int], ports.PolicyRecord] = field(default_factory=dict)
+    terms: dict[tuple[str, str, str], ports.TermRecord] = field(default_factory=dict)
+    items: dict[str, ports.ItemRecord] = field(default_factory=dict)
+    media: dict[tuple[str, str], tuple[datetime | None, datetime | None]] = field(
+        default_factory=dict
+    )
+    events: list[ports.EventRecord] = field(default_factory=list)
+    jobs: list[ports.JobRecord] = field(default_factory=list)
+    webhooks: dict[str, ports.WebhookRecord] = field(default_factory=dict)
+    outbox: list[ports.OutboxRecord] = field(default_factory=list)
+    idempotency: dict[tuple[str, str], ports.StoredResponse] = field(default_factory=dict)
+
+
+class InMemoryStore:
+    """The storage ports in memory, with real transactions (copy, then swap on success).
+
+    For tests of services and for analyzer authors who want a store without a database; it
+    passes the same contract tests as the SQL store (tests/integration/test_store_contract.py).
+    """
+
+    def __init__(self) -> None:
+        self._state = _State()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def write(self) -> Iterator[ports.Transaction]:
+        with self._lock:
+            draft = copy.deepcopy(self._state)
+            yield cast(ports.Transaction, _MemoryRepos(draft))
+            self._state = draft
+
+    @contextmanager
+    def read(self) -> Iterator[ports.Transaction]:
+        yield cast(ports.Transaction, _MemoryRepos(copy.deepcopy(self._state)))
+
+
+class _MemoryRepos:
+    def __init__(self, state: _State) -> None:
+        self.tenants = _Tenants(state)
+        self.keys = _Keys(state)
+        self.policies = _Policies(state)
+        self.lexicon = _Lexicon(state)
+        self.items = _Items(state)
+        self.media = _Media(state)
+        self.events = _Events(state)
+        self.jobs = _Jobs(state)
+        self.webhooks = _Webhooks(state)
+        self.outbox = _Outbox(state)
+        self.idempotency = _Idempotency(state)
+
+
+class _Repo:
+    def __init__(self, state: _State) -> None:
+        self.s = state
+
+
+class _Tenants(_Repo):
+    def create(self, *, slug: str, name: str) -> ports.TenantRecord:
+        if any(t.slug == slug for t in self.s.tenants.values()):
+            raise Conflict(f"a tenant with slug {slug!r} already exists")
+        record = ports.TenantRecord(new_id("tnt"), slug, name, utcnow())
+        self.s.tenants[record.id] = record
+        return record
+
+    def get(self, *, tenant_id: str) -> ports.TenantRecord | None:
+        return self.s.tenants.get(tenant_id)
+
+    def by_slug(self, *, slug: str) -> ports.TenantRecord | None:
+        return next((t for t in self.s.tenants.values() if t.slug == slug), None)
+
+    def list(self) -> Sequence[ports.TenantRecord]:
+        return sorted(self.s.tenants.values(), key=lambda t: t.id)
+
+
+class _Keys(_Repo):
+    def create(
+        self, *, tenant_id: str, name: str, prefix: str, key_hash: str, scopes: Sequence[str]
+    ) -> ports.KeyRecord:
+        record = ports.KeyRecord(
+            new_id("key"), tenant_id, name, prefix, tuple(scopes), utcnow(), None
+        )
+        self.s.keys[record.id] = (record, key_hash)
+        return record
+
+    def by_hash(self, *, key_hash: str) -> ports.KeyRecord | None:
+        return next((k for k, h in self.s.keys.values() if h == key_hash), None)
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.KeyRecord]:
+        return sorted(
+            (k for k, _ in self.s.keys.values() if k.tenant_id == tenant_id), key=lambda k: k.id
+        )
+
+    def revoke(self, *, tenant_id: str, key_id: str) -> ports.KeyRecord | None:
+        found = self.s.keys.get(key_id)
+        if found is None or found[0].tenant_id != tenant_id:
+            return None
+        record, digest = found
+        if record.revoked_at is None:
+            record = replace(record, revoked_at=utcnow())
+            self.s.keys[key_id] = (record, digest)
+        return record
+
+
+class _Policies(_Repo):
+    def add(self, *, tenant_id: str, name: str, source: str, digest: str) -> ports.PolicyRecord:
+        version = 1 + max((v for t, v in self.s.policies if t == tenant_id), default=0)
+        record = ports.PolicyRecord(tenant_id, version, name, source, digest, utcnow())
+        self.s.policies[(tenant_id, version)] = record
+        return record
+
+    def current(self, *, tenant_id: str) -> ports.PolicyRecord | None:
+        mine = self.list(tenant_id=tenant_id)
+        return mine[-1] if mine else None
+
+    def get(self, *, tenant_id: str, version: int) -> ports.PolicyRecord | None:
+        return self.s.policies.get((tenant_id, version))
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.PolicyRecord]:
+        return [r for (t, _), r in sorted(self.s.policies.items()) if t == tenant_id]
+
+
+class _Lexicon(_Repo):
+    def add(self, *, tenant_id: str, list: str, term: str, category: str | None) -> bool:
+        key = (tenant_id, list, term)
+        existing = self.s.terms.get(key)
+        if existing is not None and existing.category == category:
+            return False
+        self.s.terms[key] = ports.TermRecord(list, term, category, utcnow())
+        return True
+
+    def remove(self, *, tenant_id: str, list: str, term: str) -> bool:
+        return self.s.terms.pop((tenant_id, list, term), None) is not None
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.TermRecord]:
+        return [r for (t, _, _), r in sorted(self.s.terms.items()) if t == tenant_id]
+
+
+class _Items(_Repo):
+    def add(
+        self,
+        *,
+        tenant_id: str,
+        item_id: str,
+        external_id: str,
+        author_id: str | None,
+        author_locale: str | None,
+        content_date: datetime | None,
+        context_url: str | None,
+        parts: Sequence[dict[str, Any]],
+        content_digest: str,
+    ) -> ports.ItemRecord:
+        if self.by_external_id(tenant_id=tenant_id, external_id=external_id) is not None:
+            raise Conflict(f"an item with external_id {external_id!r} already exists")
+        record = ports.ItemRecord(
+            id=item_id,
+            tenant_id=tenant_id,
+            external_id=external_id,
+            author_id=author_id,
+            author_locale=author_locale,
+            content_date=content_date,
+            context_url=context_url,
+            parts=tuple(parts),
+            content_digest=content_digest,
+            status="pending",
+            verdict=None,
+            action=None,
+            created_at=utcnow(),
+            moderated_at=None,
+            erased_at=None,
+        )
+        self.s.items[item_id] = record
+        return record
+
+    def get(self, *, tenant_id: str, item_id: str) -> ports.ItemRecord | None:
+        record = self.s.items.get(item_id)
+        return record if record is not None and record.tenant_id == tenant_id else None
+
+    def by_external_id(self, *, tenant_id: str, external_id: str) -> ports.ItemRecord | None:
+        return next(
+            (
+                i
+                for i in self.s.items.values()
+                if i.tenant_id == tenant_id and i.external_id == external_id
+            ),
+            None,
+        )
+
+    def set_verdict(
+        self, *, tenant_id: str, item_id: str, verdict: dict[str, Any], action: str
+    ) -> None:
+        record = self.get(tenant_id=tenant_id, item_id=item_id)
+        if record is not None:
+            self.s.items[item_id] = replace(
+                record,
+                verdict=verdict,
+                action=action,
+                status="moderated",
+                moderated_at=utcnow(),
+            )
+
+    def set_status(self, *, tenant_id: str, item_id: str, status: str) -> None:
+        record = self.get(tenant_id=tenant_id, item_id=item_id)
+        if record is not None:
+            self.s.items[item_id] = replace(record, status=status)
+
+
+class _Media(_Repo):
+    def add(
+        self,
+        *,
+        tenant_id: str,
+        digest: str,
+        media_type: str | None,
+        size: int,
+        retain_until: datetime | None,
+    ) -> None:
+        self.s.media[(tenant_id, digest)] = (retain_until, None)
+
+    def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]:
+        return [
+            key
+            for key, (until, erased) in sorted(self.s.media.items())
+            if until is not None and until <= now and erased is None
+        ][:limit]
+
+    def mark_erased(self, *, tenant_id: str, digest: str) -> None:
+        until, _ = self.s.media.get((tenant_id, digest), (None, None))
+        self.s.media[(tenant_id, digest)] = (until, utcnow())
+
+
+class _Events(_Repo):
+    def append(
+        self,
+        *,
+        tenant_id: str | None,
+        type: str,
+        subject: str,
+        digest: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.s.events.append(
+            ports.EventRecord(
+                len(self.s.events) + 1,
+                tenant_id,
+                type,
+                subject,
+                digest,
+                data or {},
+                utcnow(),
+                None,
+                None,
+                None,
+            )
+        )
+
+
+class _Jobs(_Repo):
+    def enqueue(
+        self,
+        *,
+        tenant_id: str | None,
+        kind: str,
+        payload: dict[str, Any],
+        max_attempts: int,
+        run_after: datetime | None = None,
+    ) -> int:
+        now = utcnow()
+        job_id = len(self.s.jobs) + 1
+        self.s.jobs.append(
+            ports.JobRecord(
+                job_id,
+                tenant_id,
+                kind,
+                payload,
+                "queued",
+                0,
+                max_attempts,
+                run_after or now,
+                None,
+                None,
+                now,
+                None,
+            )
+        )
+        return job_id
+
+
+class _Webhooks(_Repo):
+    def add(
+        self, *, tenant_id: str, url: str, secret: str, events: Sequence[str]
+    ) -> ports.WebhookRecord:
+        record = ports.WebhookRecord(
+            new_id("whk"), tenant_id, url, secret, None, tuple(events), True, utcnow()
+        )
+        self.s.webhooks[record.id] = record
+        return record
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.WebhookRecord]:
+        return sorted(
+            (w for w in self.s.webhooks.values() if w.tenant_id == tenant_id), key=lambda w: w.id
+        )
+
+    def subscribed(self, *, tenant_id: str, event_type: str) -> Sequence[ports.WebhookRecord]:
+        return [
+            w
+            for w in self.list(tenant_id=tenant_id)
+            if w.active and (event_type in w.events or "*" in w.events)
+        ]
+
+
+class _Outbox(_Repo):
+    def add(
+        self, *, tenant_id: str, webhook_id: str, event_type: str, payload: dict[str, Any]
+    ) -> str:
+        now = utcnow()
+        message_id = new_id("msg")
+        self.s.outbox.append(
+            ports.OutboxRecord(
+                len(self.s.outbox) + 1,
+                message_id,
+                tenant_id,
+                webhook_id,
+                event_type,
+                payload,
+                "pending",
+                0,
+                now,
+                None,
+                None,
+                now,
+                None,
+            )
+        )
+        return message_id
+
+
+class _Idempotency(_Repo):
+    def get(self, *, tenant_id: str, key: str) -> ports.StoredResponse | None:
+        return self.s.idempotency.get((tenant_id, key))
+
+    def put(
+        self,
+        *,
+        tenant_id: str,
+        key: str,
+        request_digest: str,
+        status_code: int,
+        response: dict[str, Any],
+    ) -> None:
+        if (tenant_id, key) in self.s.idempotency:
+            raise Conflict("this Idempotency-Key is being used by a concurrent request")
+        self.s.idempotency[(tenant_id, key)] = ports.StoredResponse(
+            request_digest, status_code, response
+        )

@@ -470,6 +470,12 @@ class SqlIdempotency(_Repo):
                 created_at=utcnow(),
             )
         )
+        try:
+            self.s.flush()
+        except IntegrityError:
+            raise Conflict(
+                "this Idempotency-Key is being used by a concurrent request; retry shortly"
+            ) from None
 
 
 class SqlTransaction:
