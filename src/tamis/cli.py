@@ -398,6 +398,28 @@ def lexicon_remove(
     out.print("removed" if removed else "not listed")
 
 
+@lexicon_app.command("share")
+def lexicon_share(
+    tenant: TenantOpt,
+    with_: Annotated[str, typer.Option("--with", help="The tenant that may read the list.")],
+    stop: Annotated[bool, typer.Option("--stop", help="Stop sharing instead.")] = False,
+) -> None:
+    """Share a tenant's block list, read-only, with another tenant."""
+    from tamis.services import lexicon
+
+    rt = _runtime()
+    owner, subscriber = _tenant_id(rt, tenant), _tenant_id(rt, with_)
+    try:
+        with rt.store.write() as tx:
+            if stop:
+                changed = lexicon.unshare(tx, owner_id=owner, subscriber_id=subscriber)
+            else:
+                changed = lexicon.share(tx, owner_id=owner, subscriber_id=subscriber)
+    except TamisError as exc:
+        raise _fail(exc.message) from None
+    out.print(("stopped sharing" if stop else "shared") if changed else "nothing to change")
+
+
 @lexicon_app.command("list")
 def lexicon_list(tenant: TenantOpt) -> None:
     rt = _runtime()

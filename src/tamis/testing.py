@@ -126,6 +126,7 @@ class _State:
     webhooks: dict[str, ports.WebhookRecord] = field(default_factory=dict)
     outbox: list[ports.OutboxRecord] = field(default_factory=list)
     idempotency: dict[tuple[str, str], ports.StoredResponse] = field(default_factory=dict)
+    shares: set[tuple[str, str]] = field(default_factory=set)
 
 
 class InMemoryStore:
@@ -250,6 +251,21 @@ class _Lexicon(_Repo):
 
     def list(self, *, tenant_id: str) -> Sequence[ports.TermRecord]:
         return [r for (t, _, _), r in sorted(self.s.terms.items()) if t == tenant_id]
+
+    def share(self, *, owner_id: str, subscriber_id: str) -> bool:
+        if (owner_id, subscriber_id) in self.s.shares:
+            return False
+        self.s.shares.add((owner_id, subscriber_id))
+        return True
+
+    def unshare(self, *, owner_id: str, subscriber_id: str) -> bool:
+        if (owner_id, subscriber_id) not in self.s.shares:
+            return False
+        self.s.shares.discard((owner_id, subscriber_id))
+        return True
+
+    def shared_with(self, *, subscriber_id: str) -> Sequence[str]:
+        return sorted(owner for owner, sub in self.s.shares if sub == subscriber_id)
 
 
 class _Items(_Repo):

@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rt.language_identifier.identify("warm up the language models before the first request")
         workers = Workers(rt, job_threads=settings.workers)
         if settings.workers > 0:
             workers.start()

@@ -61,6 +61,35 @@ def remove_term(tx: Transaction, *, tenant_id: str, list_name: str, term: str) -
     return removed
 
 
+def share(tx: Transaction, *, owner_id: str, subscriber_id: str) -> bool:
+    """Let `subscriber_id` read (never change) `owner_id`'s block list."""
+    if owner_id == subscriber_id:
+        raise InvalidInput("a tenant already reads its own block list")
+    shared = tx.lexicon.share(owner_id=owner_id, subscriber_id=subscriber_id)
+    if shared:
+        for tenant_id in (owner_id, subscriber_id):
+            tx.events.append(
+                tenant_id=tenant_id,
+                type="lexicon.shared",
+                subject="lexicon:block",
+                data={"owner": owner_id, "subscriber": subscriber_id},
+            )
+    return shared
+
+
+def unshare(tx: Transaction, *, owner_id: str, subscriber_id: str) -> bool:
+    removed = tx.lexicon.unshare(owner_id=owner_id, subscriber_id=subscriber_id)
+    if removed:
+        for tenant_id in (owner_id, subscriber_id):
+            tx.events.append(
+                tenant_id=tenant_id,
+                type="lexicon.unshared",
+                subject="lexicon:block",
+                data={"owner": owner_id, "subscriber": subscriber_id},
+            )
+    return removed
+
+
 class TermsCache:
     def __init__(self, store: Store, *, ttl_seconds: float = 5.0) -> None:
         self.store = store
@@ -74,10 +103,12 @@ class TermsCache:
         if entry is not None and entry[0] >= now:
             return entry[1]
         with self.store.read() as tx:
-            rows = tx.lexicon.list(tenant_id=tenant_id)
+            rows = list(tx.lexicon.list(tenant_id=tenant_id))
+            for owner in tx.lexicon.shared_with(subscriber_id=tenant_id):
+                rows.extend(r for r in tx.lexicon.list(tenant_id=owner) if r.list == "block")
         terms = None
         if rows:
-            block = tuple((r.term, r.category or "") for r in rows if r.list == "block")
+            block = tuple(sorted({(r.term, r.category or "") for r in rows if r.list == "block"}))
             allow = tuple(r.term for r in rows if r.list == "allow")
             version = hashlib.sha256(repr((block, allow)).encode()).hexdigest()[:16]
             terms = TenantTerms(block=block, allow=allow, version=version)

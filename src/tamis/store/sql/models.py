@@ -110,6 +110,15 @@ class LexiconTerm(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class LexiconShare(Base):
+    """A tenant's block list shared read-only with another tenant (e.g. one operator's sites)."""
+
+    __tablename__ = "lexicon_shares"
+    owner_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
+    subscriber_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Item(Base):
     __tablename__ = "items"
     __table_args__ = (

@@ -227,6 +227,32 @@ class SqlLexicon(_Repo):
         )
         return [ports.TermRecord(r.list, r.term, r.category, r.created_at) for r in rows]
 
+    def share(self, *, owner_id: str, subscriber_id: str) -> bool:
+        if self.s.get(m.LexiconShare, (owner_id, subscriber_id)) is not None:
+            return False
+        self.s.add(
+            m.LexiconShare(owner_id=owner_id, subscriber_id=subscriber_id, created_at=utcnow())
+        )
+        self.s.flush()
+        return True
+
+    def unshare(self, *, owner_id: str, subscriber_id: str) -> bool:
+        row = self.s.get(m.LexiconShare, (owner_id, subscriber_id))
+        if row is None:
+            return False
+        self.s.delete(row)
+        self.s.flush()
+        return True
+
+    def shared_with(self, *, subscriber_id: str) -> Sequence[str]:
+        return list(
+            self.s.scalars(
+                select(m.LexiconShare.owner_id)
+                .where(m.LexiconShare.subscriber_id == subscriber_id)
+                .order_by(m.LexiconShare.owner_id)
+            )
+        )
+
 
 class SqlItems(_Repo):
     def add(

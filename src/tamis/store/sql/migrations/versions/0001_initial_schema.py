@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:39:47.225912
+Create Date: 2026-11-21 23:54:39.365155
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "events",
         sa.Column(
@@ -156,6 +155,19 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "lexicon_shares",
+        sa.Column("owner_id", sa.String(length=32), nullable=False),
+        sa.Column("subscriber_id", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["tenants.id"], name=op.f("fk_lexicon_shares_owner_id_tenants")
+        ),
+        sa.ForeignKeyConstraint(
+            ["subscriber_id"], ["tenants.id"], name=op.f("fk_lexicon_shares_subscriber_id_tenants")
+        ),
+        sa.PrimaryKeyConstraint("owner_id", "subscriber_id", name=op.f("pk_lexicon_shares")),
+    )
+    op.create_table(
         "lexicon_terms",
         sa.Column(
             "id",
@@ -264,7 +276,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_tenant_id"))
         batch_op.drop_index("ix_outbox_state_next_attempt_at")
@@ -283,6 +294,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_lexicon_terms_tenant_id"))
 
     op.drop_table("lexicon_terms")
+    op.drop_table("lexicon_shares")
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.drop_index("ix_items_tenant_id_author_id")
         batch_op.drop_index(batch_op.f("ix_items_tenant_id"))
