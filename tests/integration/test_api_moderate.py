@@ -85,3 +85,29 @@ def test_tenant_terms_block_and_allow(api: Api) -> None:
 def _events(api: Api) -> list:  # type: ignore[type-arg]
     api.rt.audit.seal()
     return list(api.rt.audit.sealed())
+
+
+def test_docs_and_health(api: Api) -> None:
+    assert api.client.get("/docs").status_code == 200
+    spec = api.client.get("/openapi.json").json()
+    assert {"/v1/moderate", "/v1/items", "/v1/items/{item_id}", "/v1/health"} <= set(spec["paths"])
+    health = api.client.get("/v1/health").json()
+    assert health["status"] == "ok" and {a["name"] for a in health["analyzers"]} >= {"lexicon"}
+
+
+def test_stateless_requests_are_counted(api: Api) -> None:
+    from tamis.jobs.worker import flush_counters
+
+    for text in ("bonjour", "connard", "connard"):
+        api.client.post("/v1/moderate", json={"text": text}, headers=api.auth())
+    flush_counters(api.rt)
+    api.client.post("/v1/moderate", json={"text": "connard"}, headers=api.auth())
+    flush_counters(api.rt)
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from tamis.store.sql import models as m
+
+    with Session(api.rt.store.engines.read) as s:
+        counts = {c.name: c.value for c in s.scalars(select(m.Counter))}
+    assert counts == {"moderate.allow": 1, "moderate.hide": 3}

@@ -15,16 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from tamis.ids import new_id, utcnow
 from tamis.outbox.sender import deliver_due
 from tamis.services import items
 from tamis.services.runtime import Runtime
 from tamis.store.interfaces import JobRecord
-from tamis.store.sql import models as m
 
 log = logging.getLogger(__name__)
 
@@ -77,19 +73,8 @@ def _on_dead(rt: Runtime, job: JobRecord) -> None:
 
 def flush_counters(rt: Runtime) -> None:
     counts = rt.counters.drain()
-    if not counts:
-        return
-    engines = rt.store.engines
-    insert = sqlite_insert if engines.is_sqlite else pg_insert
-    with Session(engines.write) as s, s.begin():
-        for (tenant_id, day, name), n in counts.items():
-            stmt = insert(m.Counter).values(tenant_id=tenant_id, day=day, name=name, value=n)
-            s.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["tenant_id", "day", "name"],
-                    set_={"value": m.Counter.value + n},
-                )
-            )
+    if counts:
+        rt.store.add_counts(counts)
 
 
 def purge_media(rt: Runtime) -> int:

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -537,6 +539,19 @@ class SqlStore:
     def read(self) -> Iterator[SqlTransaction]:
         with Session(self.engines.read, expire_on_commit=False) as session, session.begin():
             yield SqlTransaction(session)
+
+    def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
+        """Add to the daily counters, keyed (tenant id, ISO day, counter name)."""
+        insert = sqlite_insert if self.engines.is_sqlite else pg_insert
+        with Session(self.engines.write) as s, s.begin():
+            for (tenant_id, day, name), n in counts.items():
+                stmt = insert(m.Counter).values(tenant_id=tenant_id, day=day, name=name, value=n)
+                s.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["tenant_id", "day", "name"],
+                        set_={"value": m.Counter.value + n},
+                    )
+                )
 
     def close(self) -> None:
         self.engines.dispose()
