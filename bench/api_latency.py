@@ -97,9 +97,19 @@ def free_port() -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a process and of its process group (Linux /proc).
+
+    The server runs in a session of its own, so its worker processes share its group.
+    """
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        if int(fields[2]) == pid:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def machine_busy_seconds() -> float:
@@ -352,8 +362,8 @@ def report(run: Run, inproc: dict[str, list[float]], args: argparse.Namespace) -
         )
     verdict = "PASS" if p99_mod < BAR_MS else "FAIL"
     print(f"\n{verdict}: POST /v1/moderate p99 {p99_mod:.2f} ms vs bar {BAR_MS:g} ms")
-    if pct(lags, 99) > 2.0:
-        print("warning: the generator sent late (p99 lag > 2 ms); figures include its delay")
+    if pct(lags, 99) > 5.0:
+        print("warning: the generator sent late (p99 lag > 5 ms); figures include its delay")
     if others / run.wall > 0.25:
         print("warning: other processes used the CPUs during the run; figures are pessimistic")
 

@@ -103,20 +103,27 @@ def serve(
     rt = _runtime()
     if init:
         _init(rt)
-    application = create_app(settings, runtime=rt)
+    processes = settings.server_processes
     out.print(
-        f"tamis on http://{host or settings.host}:{port or settings.port} "
-        f"(docs at /docs; data in {settings.data_dir.resolve()})"
+        f"tamis on http://{host or settings.host}:{port or settings.port} with {processes} "
+        f"process(es) (docs at /docs; data in {settings.data_dir.resolve()})"
     )
-    try:
-        uvicorn.run(
-            application,
-            host=host or settings.host,
-            port=port or settings.port,
-            log_level=settings.log_level.lower(),
-        )
-    finally:
-        rt.close()
+    sys.stdout.flush()
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level.lower(),
+        "loop": "uvloop",
+        "http": "httptools",
+    }
+    if processes == 1:
+        try:
+            uvicorn.run(create_app(settings, runtime=rt), **options)
+        finally:
+            rt.close()
+    else:
+        rt.close()  # each process builds its own runtime from the same settings
+        uvicorn.run("tamis.api.app:create_app", factory=True, workers=processes, **options)
 
 
 @app.command()

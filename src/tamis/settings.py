@@ -26,8 +26,10 @@ class Settings(BaseSettings):
     """Defaults to an SQLite file in the data directory."""
     host: str = "127.0.0.1"
     port: int = 8000
+    processes: int = Field(default=0, ge=0)
+    """HTTP server processes; 0 means one per CPU core, at most 4."""
     workers: int = Field(default=2, ge=0)
-    """In-process job workers; 0 leaves jobs to `tamis worker` processes."""
+    """Job threads in each server process; 0 leaves jobs to `tamis worker` processes."""
     analyzers: list[str] | None = None
     """Analyzer names to load; all installed ones when unset."""
     log_level: str = "INFO"
@@ -56,6 +58,10 @@ class Settings(BaseSettings):
         if config:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config)))
         return tuple(sources)
+
+    @property
+    def server_processes(self) -> int:
+        return self.processes or min(os.cpu_count() or 1, 4)
 
     @property
     def db_url(self) -> str:

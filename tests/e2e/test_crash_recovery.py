@@ -48,6 +48,7 @@ class Server:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -61,8 +62,9 @@ class Server:
         raise AssertionError(f"server did not start; log:\n{self.log.read_text()[-3000:]}")
 
     def kill(self) -> None:
+        """SIGKILL the server and every process it started, as a power cut would."""
         assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
+        os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
 
     def key(self) -> str:
@@ -155,6 +157,7 @@ def _delivered_items(receiver: Receiver, ids_by_item: dict[str, set[str]]) -> se
 def test_a_job_that_crashes_its_worker_is_dead_lettered(tmp_path: Path) -> None:
     server = Server(
         tmp_path / "data",
+        TAMIS_PROCESSES="1",  # the crash must take the whole server down, not one child
         TAMIS_JOB_LEASE_SECONDS="1",
         TAMIS_JOB_MAX_ATTEMPTS="3",
         TAMIS_ANALYZERS='["lexicon", "tamis.testing:CrashingAnalyzer"]',

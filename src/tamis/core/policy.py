@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from itertools import pairwise
 from typing import Any, Literal
@@ -145,8 +146,7 @@ def evaluate(policy: Policy, scores: Mapping[str, float | None]) -> Decision:
 def parse(source: str, *, name: str = "policy") -> Policy:
     """Validate a policy file; a PolicyError names the line at fault."""
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
+        data = yaml.load(source, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -160,6 +160,7 @@ def parse(source: str, *, name: str = "policy") -> Policy:
         error = exc.errors()[0]
         loc = tuple(error["loc"])
         where = ".".join(str(p) for p in loc) or "(top level)"
+        node = yaml.compose(source, Loader=_Loader)  # only now: positions for the message
         raise PolicyError(
             f"{where}: {error['msg']}", line=_line_of(node, loc), source=name
         ) from None
@@ -167,10 +168,16 @@ def parse(source: str, *, name: str = "policy") -> Policy:
     return Policy(document=document, source=source, digest=digest, version=document.version)
 
 
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """PyYAML's safe loader, in C where available."""
+
+
+@cache
 def default_source() -> str:
     return resources.files("tamis.core").joinpath("default_policy.yaml").read_text("utf-8")
 
 
+@cache
 def default() -> Policy:
     return parse(default_source(), name="default_policy.yaml")
 

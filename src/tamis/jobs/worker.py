@@ -100,12 +100,25 @@ def housekeeping(rt: Runtime, client: httpx.Client) -> int:
 
 
 class Workers:
-    """Job threads and one housekeeping thread, for `tamis serve` and `tamis worker`."""
+    """Job threads and one housekeeping thread, for `tamis serve` and `tamis worker`.
 
-    def __init__(self, rt: Runtime, *, job_threads: int, poll_seconds: float = 0.2) -> None:
+    Idle loops poll less and less often (up to `max_idle_seconds`), so an idle server costs
+    nothing, and are woken at once by work queued in this process; work queued by another
+    process is found at the next poll.
+    """
+
+    def __init__(
+        self,
+        rt: Runtime,
+        *,
+        job_threads: int,
+        poll_seconds: float = 0.1,
+        max_idle_seconds: float = 2.0,
+    ) -> None:
         self.rt = rt
         self.job_threads = job_threads
         self.poll = poll_seconds
+        self.max_idle = max_idle_seconds
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
 
@@ -121,28 +134,31 @@ class Workers:
 
     def stop(self, timeout: float = 10.0) -> None:
         self.stopping.set()
+        self.rt.jobs_ready.set()
+        self.rt.outbox_ready.set()
         for thread in self.threads:
             thread.join(timeout)
         self.threads.clear()
 
+    def _loop(self, wake: threading.Event, step: Callable[[], object]) -> None:
+        idle = self.poll
+        while not self.stopping.is_set():
+            wake.clear()
+            try:
+                busy = bool(step())
+            except Exception:
+                log.exception("worker loop error; retrying")
+                busy = False
+            if busy:
+                idle = self.poll
+            else:
+                wake.wait(idle)
+                idle = min(idle * 2, self.max_idle)
+
     def _jobs_loop(self) -> None:
         worker = worker_name()
-        while not self.stopping.is_set():
-            try:
-                busy = run_one(self.rt, worker)
-            except Exception:
-                log.exception("job loop error; retrying")
-                busy = False
-            if not busy:
-                self.stopping.wait(self.poll)
+        self._loop(self.rt.jobs_ready, lambda: run_one(self.rt, worker))
 
     def _housekeeping_loop(self) -> None:
         with httpx.Client(follow_redirects=False) as client:
-            while not self.stopping.is_set():
-                try:
-                    busy = housekeeping(self.rt, client)
-                except Exception:
-                    log.exception("housekeeping error; retrying")
-                    busy = 0
-                if not busy:
-                    self.stopping.wait(self.poll * 5)
+            self._loop(self.rt.outbox_ready, lambda: housekeeping(self.rt, client))

@@ -140,7 +140,9 @@ def submit(
                 status_code=202 if run_async else 201,
                 body=present(record),
             )
-        return record
+    if run_async:
+        rt.jobs_ready.set()
+    return record
 
 
 def get(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
@@ -163,6 +165,7 @@ def process(rt: Runtime, job: JobRecord) -> None:
         current = tx.items.get(tenant_id=tenant_id, item_id=item_id)
         if current is not None and current.status != "moderated":
             _record_verdict(tx, current, verdict, announce=True)
+    rt.outbox_ready.set()
 
 
 def dead_lettered(rt: Runtime, job: JobRecord) -> None:

@@ -59,6 +59,10 @@ class Runtime:
     policies: PolicyCache
     terms: TermsCache
     counters: Counters
+    jobs_ready: threading.Event = field(default_factory=threading.Event)
+    """Set when this process queued a job, so idle workers here start on it at once."""
+    outbox_ready: threading.Event = field(default_factory=threading.Event)
+    """Set when this process wrote webhooks to the outbox."""
 
     @classmethod
     def open(cls, settings: Settings, *, upgrade: bool = True) -> Runtime:

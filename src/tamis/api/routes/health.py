@@ -22,5 +22,4 @@ def health(rt: RuntimeDep) -> dict[str, Any]:
         "version": __version__,
         "database": rt.store.engines.write.dialect.name,
         "analyzers": [{"name": a.name, "version": a.version} for a in rt.analyzers],
-        "jobs": rt.jobs.counts(),
     }

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tamis.ids import utcnow
@@ -142,8 +142,3 @@ class SqlJobQueue:
             query = query.where(m.Job.tenant_id == tenant_id)
         with Session(self.engines.write) as s, s.begin():
             return bool(s.execute(query).rowcount)  # type: ignore[attr-defined]
-
-    def counts(self) -> dict[str, int]:
-        with Session(self.engines.read) as s:
-            rows = s.execute(select(m.Job.state, func.count()).group_by(m.Job.state))
-            return {state: count for state, count in rows}
