@@ -39,13 +39,8 @@ class NewItem:
 
 
 def stored_parts(rt: Runtime, *, tenant_id: str, parts: tuple[Part, ...]) -> list[dict[str, Any]]:
-    """Parts as stored: texts and links inline, media in the media store by digest."""
+    """Parts as stored: texts and links inline, media by digest (their bytes saved here)."""
     out: list[dict[str, Any]] = []
-    retain_until = (
-        utcnow() + timedelta(days=rt.settings.media_retention_days)
-        if rt.settings.media_retention_days
-        else None
-    )
     for part in parts:
         if isinstance(part, TextPart):
             out.append({"kind": "text", "text": part.text})
@@ -54,16 +49,22 @@ def stored_parts(rt: Runtime, *, tenant_id: str, parts: tuple[Part, ...]) -> lis
         else:
             if part.data is not None:
                 rt.media.put(tenant_id=tenant_id, data=part.data)
-                with rt.store.write() as tx:
-                    tx.media.add(
-                        tenant_id=tenant_id,
-                        digest=part.digest,
-                        media_type=part.media_type,
-                        size=len(part.data),
-                        retain_until=retain_until,
-                    )
             out.append({"kind": part.kind, "digest": part.digest, "media_type": part.media_type})
     return out
+
+
+def _record_media(rt: Runtime, tx: Transaction, *, tenant_id: str, item: NewItem) -> None:
+    days = rt.settings.media_retention_days
+    retain_until = utcnow() + timedelta(days=days) if days else None
+    for part in item.parts:
+        if isinstance(part, MediaPart) and part.data is not None:
+            tx.media.add(
+                tenant_id=tenant_id,
+                digest=part.digest,
+                media_type=part.media_type,
+                size=len(part.data),
+                retain_until=retain_until,
+            )
 
 
 def content_digest(parts: list[dict[str, Any]]) -> str:
@@ -119,6 +120,7 @@ def submit(
             parts=parts,
             content_digest=digest,
         )
+        _record_media(rt, tx, tenant_id=tenant_id, item=item)
         tx.events.append(
             tenant_id=tenant_id, type="item.received", subject=record.id, digest=digest
         )

@@ -12,6 +12,7 @@ from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, RuntimeDep
 from tamis.api.schemas.items import ItemCreate, ItemPublic
 from tamis.services import items
 from tamis.services.idempotency import IdempotencyKey, Replay
+from tamis.store.interfaces import ItemRecord
 
 router = APIRouter(prefix="/v1/items", tags=["items"])
 
@@ -39,7 +40,7 @@ async def create_item(
         context_url=body.context_url,
     )
 
-    def present(record: Any) -> dict[str, Any]:
+    def present(record: ItemRecord) -> dict[str, Any]:
         return ItemPublic.of(record).model_dump(mode="json")
 
     try:
