@@ -109,3 +109,18 @@ def test_audit_verify_and_checkpoint_catch_rewriting_and_truncation(
         s.execute(update(m.Event).where(m.Event.seq == 2).values(type="forged"))
     rt.close()
     assert "altered" in run(env, "audit", "verify", code=2)
+
+
+def test_checkpoint_can_be_sent_to_a_url(env: dict[str, str]) -> None:
+    from tamis.audit.checkpoint import Checkpoint
+    from tests.integration.receiver import Receiver
+
+    run(env, "tenants", "create", "a")
+    receiver = Receiver()
+    try:
+        assert "sent to" in run(env, "audit", "checkpoint", "--webhook", receiver.url)
+    finally:
+        receiver.close()
+    [delivery] = receiver.deliveries
+    point = Checkpoint.from_json(delivery.body.decode())
+    assert point.seq >= 1 and len(point.hash) == 64 and point.signature
