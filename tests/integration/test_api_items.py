@@ -102,3 +102,21 @@ def test_scopes_and_revocation(api: Api) -> None:
     r = api.client.post("/v1/moderate", json={"text": "hi"}, headers=api.auth(narrow))
     assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
     assert api.client.post("/v1/moderate", json={"text": "hi"}).status_code == 401
+
+
+def test_every_creating_post_honours_idempotency_keys(api: Api) -> None:
+    for path, body in (
+        ("/v1/keys", {"name": "k", "scopes": ["moderate"]}),
+        ("/v1/webhooks", {"url": "https://hooks.example.org/tamis"}),
+    ):
+        headers = {**api.auth(), "Idempotency-Key": f"once-{path}"}
+        first = api.client.post(path, json=body, headers=headers)
+        again = api.client.post(path, json=body, headers=headers)
+        assert first.status_code == again.status_code == 201
+        assert first.json()["id"] == again.json()["id"]
+        if path == "/v1/keys":  # a key's secret is shown once and never stored, even for replay
+            assert first.json()["secret"] and again.json()["secret"] is None
+        else:
+            assert first.json() == again.json()
+    assert len(api.client.get("/v1/keys", headers=api.auth()).json()) == 2  # admin + k
+    assert len(api.client.get("/v1/webhooks", headers=api.auth()).json()) == 1

@@ -5,7 +5,7 @@ All of it needs the `admin` scope and acts only inside the key's own tenant.
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -16,8 +16,11 @@ from pydantic import BaseModel, Field
 from tamis.api.deps import Admin, IdempotencyHeader, RuntimeDep
 from tamis.api.schemas import StrictIn
 from tamis.errors import InvalidInput, NotFound
-from tamis.services import idempotency, keys, lexicon, policies
+from tamis.services import idempotency, keys, lexicon, policies, webhooks
 from tamis.services.idempotency import IdempotencyKey, Replay
+from tamis.services.keys import Principal
+from tamis.services.runtime import Runtime
+from tamis.store.interfaces import Transaction
 
 keys_router = APIRouter(prefix="/v1/keys", tags=["keys"])
 policy_router = APIRouter(prefix="/v1/policy", tags=["policy"])
@@ -59,6 +62,34 @@ def _key(r: Any) -> dict[str, Any]:
     }
 
 
+async def _create(
+    request: Request,
+    rt: Runtime,
+    principal: Principal,
+    key: str | None,
+    make: Callable[[Transaction], BaseModel],
+    *,
+    forget: frozenset[str] = frozenset(),
+) -> JSONResponse:
+    """Create something in one transaction, honouring an `Idempotency-Key`.
+
+    Fields in `forget` are left out of the stored replay (a key's secret is never stored).
+    """
+    route = f"{request.method} {request.url.path}"
+    idem = IdempotencyKey.of(key, route=route, body=await request.body())
+    try:
+        with rt.store.write() as tx:
+            idempotency.check(tx, tenant_id=principal.tenant_id, idem=idem)
+            out = make(tx).model_dump(mode="json")
+            kept = {k: (None if k in forget else v) for k, v in out.items()}
+            idempotency.save(
+                tx, tenant_id=principal.tenant_id, idem=idem, status_code=201, body=kept
+            )
+    except Replay as replay:
+        return JSONResponse(replay.body, status_code=replay.status_code)
+    return JSONResponse(out, status_code=201)
+
+
 @keys_router.post("", status_code=201, response_model=KeyPublic)
 async def create_key(
     request: Request,
@@ -67,20 +98,15 @@ async def create_key(
     principal: Admin,
     idempotency_key: IdempotencyHeader = None,
 ) -> JSONResponse:
-    idem = IdempotencyKey.of(idempotency_key, route="POST /v1/keys", body=await request.body())
-    try:
-        with rt.store.write() as tx:
-            idempotency.check(tx, tenant_id=principal.tenant_id, idem=idem)
-            record, secret = keys.create(
-                tx, tenant_id=principal.tenant_id, name=body.name, scopes=body.scopes
-            )
-            out = KeyPublic(**_key(record), secret=secret).model_dump(mode="json")
-            idempotency.save(
-                tx, tenant_id=principal.tenant_id, idem=idem, status_code=201, body=out
-            )
-    except Replay as replay:
-        return JSONResponse(replay.body, status_code=replay.status_code)
-    return JSONResponse(out, status_code=201)
+    def make(tx: Transaction) -> KeyPublic:
+        record, secret = keys.create(
+            tx, tenant_id=principal.tenant_id, name=body.name, scopes=body.scopes
+        )
+        return KeyPublic(**_key(record), secret=secret)
+
+    return await _create(
+        request, rt, principal, idempotency_key, make, forget=frozenset({"secret"})
+    )
 
 
 @keys_router.delete("/{key_id}", response_model=KeyPublic)
@@ -218,21 +244,25 @@ def list_webhooks(rt: RuntimeDep, principal: Admin) -> list[WebhookPublic]:
 
 
 @webhooks_router.post("", status_code=201, response_model=WebhookPublic)
-def create_webhook(body: WebhookCreate, rt: RuntimeDep, principal: Admin) -> WebhookPublic:
-    secret = "whsec_" + secrets.token_urlsafe(32).replace("-", "+").replace("_", "/")
-    with rt.store.write() as tx:
-        w = tx.webhooks.add(
-            tenant_id=principal.tenant_id, url=body.url, secret=secret, events=body.events
+async def create_webhook(
+    request: Request,
+    body: WebhookCreate,
+    rt: RuntimeDep,
+    principal: Admin,
+    idempotency_key: IdempotencyHeader = None,
+) -> JSONResponse:
+    def make(tx: Transaction) -> WebhookPublic:
+        w = webhooks.create(tx, tenant_id=principal.tenant_id, url=body.url, events=body.events)
+        return WebhookPublic(
+            id=w.id,
+            url=w.url,
+            events=list(w.events),
+            active=w.active,
+            created_at=w.created_at,
+            secret=w.secret,
         )
-        tx.events.append(tenant_id=principal.tenant_id, type="webhook.created", subject=w.id)
-    return WebhookPublic(
-        id=w.id,
-        url=w.url,
-        events=list(w.events),
-        active=w.active,
-        created_at=w.created_at,
-        secret=secret,
-    )
+
+    return await _create(request, rt, principal, idempotency_key, make)
 
 
 class DeliveryPublic(BaseModel):
