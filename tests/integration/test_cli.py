@@ -112,8 +112,9 @@ def test_audit_verify_and_checkpoint_catch_rewriting_and_truncation(
 
 
 def test_checkpoint_can_be_sent_to_a_url(env: dict[str, str]) -> None:
-    from tamis.audit.checkpoint import Checkpoint
     from tests.integration.receiver import Receiver
+
+    from tamis.audit.checkpoint import Checkpoint
 
     run(env, "tenants", "create", "a")
     receiver = Receiver()
