@@ -71,6 +71,7 @@ _PROCLITICS = (
 _ARABIC_FAMILY = frozenset({"ar", "ary"})
 _MAX_EVIDENCE = 20
 _TENANT_CACHE = 256
+_BY_START = operator.attrgetter("start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,7 @@ def _scan(
         if end < size and text[end].isalnum() and text[last].isalnum():
             continue
         for term in terms:
-            if any(view.runs.get(start + i, 1) < n for i, n in term.runs):
+            if term.runs and any(view.runs.get(start + i, 1) < n for i, n in term.runs):
                 continue
             (allows if term.allow else out).append((start, end, term, view))
 
@@ -280,19 +281,20 @@ class LexiconAnalyzer:
         if part.kind != "text":
             return Analysis()
         norm = normalize(part.text)
-        views = (norm,) if norm.alt is None else (norm, norm.alt)
         automata = [_builtin()]
         if context.tenant_terms is not None:
             automata.append(_tenant(context.tenant_terms))
         hits: list[_Hit] = []
         allows: list[_Hit] = []
-        for view in views:
+        for view in (norm,) if norm.alt is None else (norm, norm.alt):
             for automaton in automata:
                 if len(automaton):
                     _scan(automaton, view, hits, allows)
+        if not hits:  # the common case: nothing more to build
+            return Analysis(covered=_covered(), markers=norm.markers)
         markers = norm.markers
-        signals = self._signals(hits, allows, context) if hits else ()
-        if any(h[3].is_alt for h in hits) and LEETSPEAK_MARKER not in markers:
+        signals = self._signals(hits, allows, context)
+        if LEETSPEAK_MARKER not in markers and any(h[3].is_alt for h in hits):
             markers = (*markers, LEETSPEAK_MARKER)
         return Analysis(signals=signals, covered=_covered(), markers=markers)
 
@@ -302,19 +304,17 @@ class LexiconAnalyzer:
         allowed = [view.span(s, e) for s, e, _, view in allows]
         scores: dict[str, float] = {}
         evidence: dict[str, dict[tuple[int, int], LexiconHit]] = {}
-        by_start = operator.attrgetter("start")
         for start, end, term, view in hits:
-            if not _language_ok(term, context.languages):
+            if term.gate and not _language_ok(term, context.languages):
                 continue
             lo, hi = view.span(start, end)
-            if any(a <= lo and hi <= b for a, b in allowed):
+            if allowed and any(a <= lo and hi <= b for a, b in allowed):
                 continue
             scores[term.category] = max(scores.get(term.category, 0.0), term.strength)
             found = evidence.setdefault(term.category, {})
-            if len(found) < _MAX_EVIDENCE:
-                found.setdefault(
-                    (lo, hi),
-                    LexiconHit(context.index, lo, hi, term.id, term.lexicon, term.language),
+            if len(found) < _MAX_EVIDENCE and (lo, hi) not in found:
+                found[lo, hi] = LexiconHit(
+                    context.index, lo, hi, term.id, term.lexicon, term.language
                 )
         return tuple(
             Signal(
@@ -322,7 +322,7 @@ class LexiconAnalyzer:
                 score=score,
                 analyzer=self.name,
                 part=context.index,
-                evidence=tuple(sorted(evidence[category].values(), key=by_start)),
+                evidence=tuple(sorted(evidence[category].values(), key=_BY_START)),
             )
             for category, score in sorted(scores.items())
         )

@@ -156,14 +156,22 @@ for _cp in range(0x80):
 _Piece = tuple[int, int, str]
 _Stage = Callable[["re.Match[str]"], list[_Piece]]
 
-_SEP = r"[ .\-_*·/+~|]+"
+_SEP_CHAR = r"[ .\-_*·/+~|]"
+_SEP = _SEP_CHAR + "+"
 _SPACED_TOKEN_RE = re.compile(r"[^\W_]+|[@$]+")
 _SPACED_RE = re.compile(
     rf"(?<![^\W_])(?:([^\W_@$])\1*)(?:{_SEP}(?:([^\W_@$]|[@$])\2*)){{2,}}(?![^\W_])"
 )
+# What every `_SPACED_RE` match ends with: a separator, a one-character token, separators and
+# a last one-character token. Starting on a character class, it skips to separators at C
+# speed, where `_SPACED_RE` (starting on a look-behind) tries every position.
+_SPACED_HINT_RE = re.compile(rf"{_SEP_CHAR}([^\W_@$]|[@$])\1*{_SEP}([^\W_@$]|[@$])\2*(?![^\W_])")
 _LEET = str.maketrans("013457@$!|8€", "oieastasilbe")
 _LEET_ONLY = frozenset("014@$!|€")
 _ARABIZI_DIGITS = frozenset("269")
+_DIGITS = "0123456789"
+# A digit that is neither leetspeak-only nor Arabizi: no `ambiguous` token without one.
+_AMBIGUOUS_HINT_RE = re.compile("[3578]")
 # A Latin word holding both a letter and a leetspeak character; words without both are left
 # alone without a Python call.
 _TOKEN_RE = re.compile(
@@ -187,35 +195,46 @@ def _spaced(match: re.Match[str]) -> list[_Piece]:
 
 def _leet_split(token: str) -> tuple[str, str]:
     """The token's convertible head and its trailing digits (`covid19`, `mp3` stay as they are)."""
-    stripped = token.rstrip("0123456789")
+    stripped = token.rstrip(_DIGITS)
     return stripped, token[len(stripped) :]
 
 
 def _leet_kind(token: str) -> str:
-    """'leet', 'arabizi', 'ambiguous' or '' for a lower-case Latin token."""
-    head, _ = _leet_split(token)
-    if not any(c.isalpha() for c in head) or not _LEET_HINT_RE.search(head):
+    """'leet', 'arabizi', 'ambiguous' or '' for a `_TOKEN_RE` match (always holds a letter)."""
+    head = token.rstrip(_DIGITS)
+    if not _LEET_HINT_RE.search(head):
         return ""
-    if head.startswith("@") and head[1:].isalpha():
+    if head[0] == "@" and head[1:].isalpha():
         return ""  # a mention, not a disguised letter
     chars = set(head)
-    if chars & _LEET_ONLY:
+    if not chars.isdisjoint(_LEET_ONLY):
         return "leet"
-    if chars & _ARABIZI_DIGITS:
+    if not chars.isdisjoint(_ARABIZI_DIGITS):
         return "arabizi"
     return "ambiguous"
 
 
+def _leet_token(token: str, convert_ambiguous: bool) -> str:
+    """The token as the leetspeak stage writes it."""
+    kind = _leet_kind(token)
+    if kind == "leet" or (kind == "ambiguous" and convert_ambiguous):
+        head, tail = _leet_split(token)
+        return head.translate(_LEET) + tail
+    return token
+
+
 def _leet_stage(convert_ambiguous: bool) -> _Stage:
     def stage(match: re.Match[str]) -> list[_Piece]:
-        token = match.group(0)
-        kind = _leet_kind(token)
-        if kind == "leet" or (kind == "ambiguous" and convert_ambiguous):
-            head, tail = _leet_split(token)
-            token = head.translate(_LEET) + tail
-        return [(i, i, c) for i, c in enumerate(token)]
+        return [(i, i, c) for i, c in enumerate(_leet_token(match[0], convert_ambiguous))]
 
     return stage
+
+
+def _leet_text(convert_ambiguous: bool) -> Callable[[re.Match[str]], str]:
+    def text(match: re.Match[str]) -> str:
+        return _leet_token(match[0], convert_ambiguous)
+
+    return text
 
 
 def _runs(match: re.Match[str]) -> list[_Piece]:
@@ -224,8 +243,11 @@ def _runs(match: re.Match[str]) -> list[_Piece]:
 
 _LEET_MAIN = _leet_stage(convert_ambiguous=False)
 _LEET_ALT = _leet_stage(convert_ambiguous=True)
-# Plain replacements for the untracked path, where `re` can substitute without a callback.
-_FAST: dict[_Stage, str] = {_runs: r"\1"}
+# The untracked path needs only each match's replacement text, not its pieces.
+_FAST: dict[_Stage, Callable[[re.Match[str]], str]] = {
+    _LEET_MAIN: _leet_text(convert_ambiguous=False),
+    _LEET_ALT: _leet_text(convert_ambiguous=True),
+}
 
 
 def _apply(
@@ -277,7 +299,7 @@ def _pipeline(
 ) -> tuple[str, list[tuple[int, int]] | None, dict[int, int], list[str]]:
     markers: list[str] = []
     folded, spans = _fold(text, track)
-    if _SPACED_RE.search(folded):
+    if _SPACED_HINT_RE.search(folded) and _SPACED_RE.search(folded):
         spaced, spans = _apply(_SPACED_RE, _spaced, folded, spans)
         if spaced != folded:
             markers.append(SPACED_MARKER)
@@ -287,16 +309,32 @@ def _pipeline(
         if leeted != folded:
             markers.append(LEETSPEAK_MARKER)
         folded = leeted
-    runs: dict[int, int] = {}
-    if _RUN_RE.search(folded):
-        shift = 0
-        for match in _RUN_RE.finditer(folded):
-            size = match.end() - match.start()
-            if match.group(1).isalpha():
-                runs[match.start() - shift] = size
-            shift += size - 1
-        folded, spans = _apply(_RUN_RE, _runs, folded, spans)
+    if spans is not None:
+        _, spans = _apply(_RUN_RE, _runs, folded, spans)
+    folded, runs = _collapse(folded)
     return folded, spans, runs, markers
+
+
+def _collapse(text: str) -> tuple[str, dict[int, int]]:
+    """Each run of one repeated character written once, and the letter runs by output index."""
+    runs: dict[int, int] = {}
+    out: list[str] = []
+    last = 0
+    size = 0  # length of the output so far
+    for match in _RUN_RE.finditer(text):
+        start, end = match.span()
+        char = match[1]
+        size += start - last
+        if char.isalpha():
+            runs[size] = end - start
+        out.append(text[last:start])
+        out.append(char)
+        size += 1
+        last = end
+    if not out:
+        return text, runs
+    out.append(text[last:])
+    return "".join(out), runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +389,6 @@ def normalize(text: str) -> Normalized:
 
 
 def _has_ambiguous(folded: str) -> bool:
-    if not _LEET_HINT_RE.search(folded):
+    if not _AMBIGUOUS_HINT_RE.search(folded):
         return False
-    return any(_leet_kind(m.group(0)) == "ambiguous" for m in _TOKEN_RE.finditer(folded))
+    return any(_leet_kind(m[0]) == "ambiguous" for m in _TOKEN_RE.finditer(folded))
