@@ -127,6 +127,11 @@ class _State:
     outbox: list[ports.OutboxRecord] = field(default_factory=list)
     idempotency: dict[tuple[str, str], ports.StoredResponse] = field(default_factory=dict)
     shares: set[tuple[str, str]] = field(default_factory=set)
+    reports: dict[str, ports.ReportRecord] = field(default_factory=dict)
+    decisions: dict[str, ports.DecisionRecord] = field(default_factory=dict)
+    appeals: dict[str, ports.AppealRecord] = field(default_factory=dict)
+    strikes: list[tuple[str, ports.StrikeRecord]] = field(default_factory=list)
+    """(tenant id, strike), in id order."""
 
 
 class InMemoryStore:
@@ -165,6 +170,10 @@ class _MemoryRepos:
         self.webhooks = _Webhooks(state)
         self.outbox = _Outbox(state)
         self.idempotency = _Idempotency(state)
+        self.reports = _Reports(state)
+        self.decisions = _Decisions(state)
+        self.appeals = _Appeals(state)
+        self.strikes = _Strikes(state)
 
 
 class _Repo:
@@ -336,6 +345,21 @@ class _Items(_Repo):
         if record is not None:
             self.s.items[item_id] = replace(record, status=status)
 
+    def for_author(
+        self, *, tenant_id: str, author_id: str, limit: int
+    ) -> Sequence[ports.ItemRecord]:
+        mine = (
+            i
+            for i in self.s.items.values()
+            if i.tenant_id == tenant_id and i.author_id == author_id
+        )
+        return sorted(mine, key=lambda i: i.id, reverse=True)[:limit]
+
+    def erase(self, *, tenant_id: str, item_id: str, parts: Sequence[dict[str, Any]]) -> None:
+        record = self.get(tenant_id=tenant_id, item_id=item_id)
+        if record is not None:
+            self.s.items[item_id] = replace(record, parts=tuple(parts), erased_at=utcnow())
+
 
 class _Media(_Repo):
     def add(
@@ -423,7 +447,7 @@ class _Webhooks(_Repo):
         self, *, tenant_id: str, url: str, secret: str, events: Sequence[str]
     ) -> ports.WebhookRecord:
         record = ports.WebhookRecord(
-            new_id("whk"), tenant_id, url, secret, None, tuple(events), True, utcnow()
+            new_id("whk"), tenant_id, url, secret, None, None, tuple(events), True, utcnow()
         )
         self.s.webhooks[record.id] = record
         return record
@@ -439,6 +463,21 @@ class _Webhooks(_Repo):
             for w in self.list(tenant_id=tenant_id)
             if w.active and (event_type in w.events or "*" in w.events)
         ]
+
+    def rotate(
+        self, *, tenant_id: str, webhook_id: str, secret: str, previous_until: datetime
+    ) -> ports.WebhookRecord | None:
+        record = self.s.webhooks.get(webhook_id)
+        if record is None or record.tenant_id != tenant_id:
+            return None
+        record = replace(
+            record,
+            secret=secret,
+            previous_secret=record.secret,
+            previous_secret_until=previous_until,
+        )
+        self.s.webhooks[webhook_id] = record
+        return record
 
 
 class _Outbox(_Repo):
@@ -485,3 +524,180 @@ class _Idempotency(_Repo):
         self.s.idempotency[(tenant_id, key)] = ports.StoredResponse(
             request_digest, status_code, response
         )
+
+
+class _Reports(_Repo):
+    def add(self, *, tenant_id: str, item_id: str, report: ports.NewReport) -> ports.ReportRecord:
+        if report.reporter_id is not None and (
+            self.by_reporter(tenant_id=tenant_id, item_id=item_id, reporter_id=report.reporter_id)
+            is not None
+        ):
+            raise Conflict("this reporter has already reported this item")
+        record = ports.ReportRecord(
+            id=new_id("rpt"),
+            tenant_id=tenant_id,
+            item_id=item_id,
+            reporter_id=report.reporter_id,
+            reporter_kind=report.reporter_kind,
+            category=report.category,
+            other_reason=report.other_reason,
+            explanation=report.explanation,
+            illegal=report.illegal,
+            law=report.law,
+            good_faith=report.good_faith,
+            created_at=utcnow(),
+            decision_id=None,
+            outcome_at=None,
+        )
+        self.s.reports[record.id] = record
+        return record
+
+    def _mine(self, tenant_id: str) -> list[ports.ReportRecord]:
+        return sorted(
+            (r for r in self.s.reports.values() if r.tenant_id == tenant_id),
+            key=lambda r: (r.created_at, r.id),
+        )
+
+    def get(self, *, tenant_id: str, report_id: str) -> ports.ReportRecord | None:
+        record = self.s.reports.get(report_id)
+        return record if record is not None and record.tenant_id == tenant_id else None
+
+    def distinct_reporters(self, *, tenant_id: str, item_id: str, category: str) -> int:
+        return len(
+            {
+                r.reporter_id
+                for r in self._mine(tenant_id)
+                if r.item_id == item_id and r.category == category and r.reporter_id is not None
+            }
+        )
+
+    def unsettled(self, *, tenant_id: str, item_id: str) -> Sequence[ports.ReportRecord]:
+        return [r for r in self._mine(tenant_id) if r.item_id == item_id and r.outcome_at is None]
+
+    def settle(self, *, tenant_id: str, report_ids: Sequence[str], decision_id: str) -> None:
+        now = utcnow()
+        for report_id in report_ids:
+            record = self.get(tenant_id=tenant_id, report_id=report_id)
+            if record is not None:
+                self.s.reports[report_id] = replace(record, decision_id=decision_id, outcome_at=now)
+
+    def by_reporter(
+        self, *, tenant_id: str, item_id: str, reporter_id: str
+    ) -> ports.ReportRecord | None:
+        return next(
+            (
+                r
+                for r in self._mine(tenant_id)
+                if r.item_id == item_id and r.reporter_id == reporter_id
+            ),
+            None,
+        )
+
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[ports.ReportRecord]:
+        return [r for r in self._mine(tenant_id) if start <= r.created_at < end]
+
+
+class _Decisions(_Repo):
+    def add(self, *, record: ports.DecisionRecord) -> None:
+        if record.id in self.s.decisions:
+            raise Conflict(f"a decision with id {record.id!r} already exists")
+        self.s.decisions[record.id] = record
+
+    def _mine(self, tenant_id: str) -> list[ports.DecisionRecord]:
+        return sorted(
+            (d for d in self.s.decisions.values() if d.tenant_id == tenant_id), key=lambda d: d.id
+        )
+
+    def get(self, *, tenant_id: str, decision_id: str) -> ports.DecisionRecord | None:
+        record = self.s.decisions.get(decision_id)
+        return record if record is not None and record.tenant_id == tenant_id else None
+
+    def current(self, *, tenant_id: str, item_id: str) -> ports.DecisionRecord | None:
+        mine = self.for_item(tenant_id=tenant_id, item_id=item_id)
+        in_force = [d for d in mine if d.state == "in_force"]
+        return in_force[-1] if in_force else None
+
+    def set_state(self, *, tenant_id: str, decision_id: str, state: str) -> None:
+        record = self.get(tenant_id=tenant_id, decision_id=decision_id)
+        if record is not None:
+            self.s.decisions[decision_id] = replace(record, state=state)
+
+    def for_item(self, *, tenant_id: str, item_id: str) -> Sequence[ports.DecisionRecord]:
+        return [d for d in self._mine(tenant_id) if d.item_id == item_id]
+
+    def for_author(self, *, tenant_id: str, author_id: str) -> Sequence[ports.DecisionRecord]:
+        return [d for d in self._mine(tenant_id) if d.author_id == author_id]
+
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[ports.DecisionRecord]:
+        return [d for d in self._mine(tenant_id) if start <= d.created_at < end]
+
+
+class _Appeals(_Repo):
+    def add(self, *, record: ports.AppealRecord) -> None:
+        if record.id in self.s.appeals:
+            raise Conflict(f"an appeal with id {record.id!r} already exists")
+        self.s.appeals[record.id] = record
+
+    def _mine(self, tenant_id: str) -> list[ports.AppealRecord]:
+        return sorted(
+            (a for a in self.s.appeals.values() if a.tenant_id == tenant_id), key=lambda a: a.id
+        )
+
+    def get(self, *, tenant_id: str, appeal_id: str) -> ports.AppealRecord | None:
+        record = self.s.appeals.get(appeal_id)
+        return record if record is not None and record.tenant_id == tenant_id else None
+
+    def for_decision(self, *, tenant_id: str, decision_id: str) -> Sequence[ports.AppealRecord]:
+        return [a for a in self._mine(tenant_id) if a.decision_id == decision_id]
+
+    def decide(
+        self,
+        *,
+        tenant_id: str,
+        appeal_id: str,
+        status: str,
+        decided_by: str,
+        reasons: str,
+        outcome_decision_id: str | None,
+    ) -> None:
+        record = self.get(tenant_id=tenant_id, appeal_id=appeal_id)
+        if record is not None:
+            self.s.appeals[appeal_id] = replace(
+                record,
+                status=status,
+                decided_by=decided_by,
+                outcome_reasons=reasons,
+                outcome_decision_id=outcome_decision_id,
+                decided_at=utcnow(),
+            )
+
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[ports.AppealRecord]:
+        return [a for a in self._mine(tenant_id) if start <= a.created_at < end]
+
+
+class _Strikes(_Repo):
+    def add(
+        self, *, tenant_id: str, author_id: str, decision_id: str, expires_at: datetime
+    ) -> None:
+        strike = ports.StrikeRecord(
+            len(self.s.strikes) + 1, author_id, decision_id, utcnow(), expires_at, None
+        )
+        self.s.strikes.append((tenant_id, strike))
+
+    def lift(self, *, tenant_id: str, decision_id: str) -> None:
+        now = utcnow()
+        self.s.strikes = [
+            (t, replace(k, lifted_at=now))
+            if t == tenant_id and k.decision_id == decision_id and k.lifted_at is None
+            else (t, k)
+            for t, k in self.s.strikes
+        ]
+
+    def for_author(self, *, tenant_id: str, author_id: str) -> Sequence[ports.StrikeRecord]:
+        return [k for t, k in self.s.strikes if t == tenant_id and k.author_id == author_id]

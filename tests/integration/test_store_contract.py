@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 import pytest
 
 from tamis.errors import Conflict
+from tamis.ids import new_id, utcnow
 from tamis.services import keys, lexicon, policies, tenants
-from tamis.store.interfaces import Store
+from tamis.store.interfaces import AppealRecord, DecisionRecord, Store, Transaction
 from tamis.store.sql import migrate
 from tamis.store.sql.store import SqlStore
 from tamis.testing import InMemoryStore
@@ -115,3 +118,428 @@ def test_idempotency_records(store: Store) -> None:
         tx.idempotency.put(
             tenant_id=a.id, key="k", request_digest="d", status_code=201, response={}
         )
+
+
+# --- casework: reports, decisions, appeals, strikes; item erasure; webhook rotation -----------
+
+
+@dataclass
+class _Report:
+    """A `NewReport`: what a reporter tells."""
+
+    reporter_id: str | None
+    category: str = "toxicity/insult"
+    reporter_kind: str = "user"
+    other_reason: str | None = None
+    explanation: str | None = "rude"
+    illegal: bool = False
+    law: str | None = None
+    good_faith: bool = True
+
+
+def _add_item(tx: Transaction, tenant_id: str, item_id: str, author_id: str | None = None) -> None:
+    tx.items.add(
+        tenant_id=tenant_id,
+        item_id=item_id,
+        external_id=f"ext-{item_id}",
+        author_id=author_id,
+        author_locale=None,
+        content_date=None,
+        context_url=None,
+        parts=[{"kind": "text", "text": "t"}],
+        content_digest="0" * 64,
+    )
+
+
+def _decision(
+    decision_id: str,
+    tenant_id: str,
+    item_id: str | None,
+    *,
+    author_id: str | None = "u1",
+    state: str = "in_force",
+    created_at: datetime | None = None,
+) -> DecisionRecord:
+    return DecisionRecord(
+        id=decision_id,
+        tenant_id=tenant_id,
+        item_id=item_id,
+        author_id=author_id,
+        visibility="removed" if item_id else "none",
+        account=None if item_id else "suspended",
+        decided_by="tamis:policy",
+        automated="fully",
+        source="own_initiative",
+        statement={"ground": "incompatible", "facts": ["x"]},
+        notice={"locale": "en", "text": "removed"},
+        state=state,
+        supersedes=None,
+        appeal_id=None,
+        created_at=created_at or utcnow(),
+    )
+
+
+def _appeal(
+    appeal_id: str, tenant_id: str, decision_id: str, *, created_at: datetime | None = None
+) -> AppealRecord:
+    return AppealRecord(
+        id=appeal_id,
+        tenant_id=tenant_id,
+        decision_id=decision_id,
+        appellant_kind="author",
+        appellant_id="u1",
+        reason="it was a joke",
+        status="open",
+        decided_by=None,
+        outcome_reasons=None,
+        outcome_decision_id=None,
+        created_at=created_at or utcnow(),
+        decided_at=None,
+    )
+
+
+def _ids(prefix: str, n: int) -> list[str]:
+    """`n` fresh ids in the order the store sorts them."""
+    return sorted(new_id(prefix) for _ in range(n))
+
+
+def test_a_duplicate_reporter_conflicts_and_writes_nothing(store: Store) -> None:
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        _add_item(tx, a.id, "itm_1")
+        _add_item(tx, a.id, "itm_2")
+        _add_item(tx, b.id, "itm_3")
+        first = tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u1"))
+    assert first.id.startswith("rpt_") and first.decision_id is None and first.outcome_at is None
+    with pytest.raises(Conflict), store.write() as tx:
+        tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u2"))
+        tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u1"))
+    # once per item, whatever the category
+    with pytest.raises(Conflict), store.write() as tx:
+        tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u1", category="spam"))
+    with store.read() as tx:
+        assert tx.reports.by_reporter(tenant_id=a.id, item_id="itm_1", reporter_id="u2") is None
+        assert tx.reports.unsettled(tenant_id=a.id, item_id="itm_1") == [first]
+        assert tx.reports.get(tenant_id=a.id, report_id=first.id) == first
+        assert tx.reports.get(tenant_id=b.id, report_id=first.id) is None
+        assert tx.reports.by_reporter(tenant_id=a.id, item_id="itm_1", reporter_id="u1") == first
+        assert tx.reports.by_reporter(tenant_id=b.id, item_id="itm_1", reporter_id="u1") is None
+    # the same reporter may report another item, and another tenant's item
+    with store.write() as tx:
+        tx.reports.add(tenant_id=a.id, item_id="itm_2", report=_Report("u1"))
+        tx.reports.add(tenant_id=b.id, item_id="itm_3", report=_Report("u1"))
+
+
+def test_distinct_reporters_ignores_anonymous_reports_and_counts_per_category(
+    store: Store,
+) -> None:
+    insult, spam = "toxicity/insult", "spam"
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        _add_item(tx, a.id, "itm_1")
+        _add_item(tx, a.id, "itm_2")
+        for _ in range(3):  # anonymous reports may repeat, and never count
+            tx.reports.add(
+                tenant_id=a.id,
+                item_id="itm_1",
+                report=_Report(None, reporter_kind="anonymous", good_faith=False),
+            )
+    with store.read() as tx:
+        assert tx.reports.distinct_reporters(tenant_id=a.id, item_id="itm_1", category=insult) == 0
+        assert len(tx.reports.unsettled(tenant_id=a.id, item_id="itm_1")) == 3
+    with store.write() as tx:
+        tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u1"))
+        tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u2"))
+        tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u3", category=spam))
+        tx.reports.add(tenant_id=a.id, item_id="itm_2", report=_Report("u4"))
+        # reads inside the writing transaction see its own writes
+        assert tx.reports.distinct_reporters(tenant_id=a.id, item_id="itm_1", category=insult) == 2
+    with store.read() as tx:
+        count = tx.reports.distinct_reporters
+        assert count(tenant_id=a.id, item_id="itm_1", category=insult) == 2
+        assert count(tenant_id=a.id, item_id="itm_1", category=spam) == 1
+        assert count(tenant_id=a.id, item_id="itm_1", category="other") == 0
+        assert count(tenant_id=a.id, item_id="itm_2", category=insult) == 1
+        assert count(tenant_id=b.id, item_id="itm_1", category=insult) == 0
+
+
+def test_reports_settle(store: Store) -> None:
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        _add_item(tx, a.id, "itm_1")
+        _add_item(tx, a.id, "itm_2")
+        r1 = tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u1"))
+        r2 = tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report(None))
+        r3 = tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u3", category="spam"))
+        other = tx.reports.add(tenant_id=a.id, item_id="itm_2", report=_Report("u1"))
+        tx.decisions.add(record=_decision("dec_1", a.id, "itm_1"))
+    with store.read() as tx:
+        assert [r.id for r in tx.reports.unsettled(tenant_id=a.id, item_id="itm_1")] == [
+            r1.id,
+            r2.id,
+            r3.id,
+        ]
+        assert tx.reports.unsettled(tenant_id=b.id, item_id="itm_1") == []
+    before = utcnow()
+    with store.write() as tx:
+        tx.reports.settle(tenant_id=a.id, report_ids=[r1.id, r2.id], decision_id="dec_1")
+        tx.reports.settle(tenant_id=b.id, report_ids=[r3.id], decision_id="dec_1")  # not b's
+        tx.reports.settle(tenant_id=a.id, report_ids=[], decision_id="dec_1")
+    with store.read() as tx:
+        assert tx.reports.unsettled(tenant_id=a.id, item_id="itm_1") == [r3]
+        assert tx.reports.unsettled(tenant_id=a.id, item_id="itm_2") == [other]
+        for report in (r1, r2):
+            settled = tx.reports.get(tenant_id=a.id, report_id=report.id)
+            assert settled is not None and settled.decision_id == "dec_1"
+            assert settled.outcome_at is not None and settled.outcome_at >= before
+            assert replace(settled, decision_id=None, outcome_at=None) == report
+
+
+def test_reports_between(store: Store) -> None:
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        _add_item(tx, a.id, "itm_1")
+        _add_item(tx, b.id, "itm_2")
+    start = utcnow()
+    with store.write() as tx:
+        r1 = tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u1"))
+    with store.write() as tx:
+        r2 = tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u2"))
+        tx.reports.add(tenant_id=b.id, item_id="itm_2", report=_Report("u1"))
+    end = utcnow() + timedelta(seconds=1)
+    with store.read() as tx:
+        assert tx.reports.between(tenant_id=a.id, start=start, end=end) == [r1, r2]
+        # [start, end): the start is in, the end is out
+        assert tx.reports.between(tenant_id=a.id, start=r2.created_at, end=end) == [r2]
+        if r1.created_at < r2.created_at:
+            assert tx.reports.between(tenant_id=a.id, start=start, end=r2.created_at) == [r1]
+        assert tx.reports.between(tenant_id=a.id, start=end, end=end + timedelta(days=1)) == []
+        assert [r.item_id for r in tx.reports.between(tenant_id=b.id, start=start, end=end)] == [
+            "itm_2"
+        ]
+
+
+def test_decisions(store: Store) -> None:
+    d1, d2, d3, d4, d5 = _ids("dec", 5)
+    t0 = utcnow().replace(microsecond=123456) - timedelta(hours=3)
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        _add_item(tx, a.id, "itm_1", author_id="u1")
+        _add_item(tx, a.id, "itm_2", author_id="u1")
+        _add_item(tx, b.id, "itm_3", author_id="u1")
+        first = _decision(d1, a.id, "itm_1", created_at=t0)
+        second = _decision(d2, a.id, "itm_1", created_at=t0 + timedelta(hours=1))
+        account = _decision(d3, a.id, None, created_at=t0 + timedelta(hours=2))
+        elsewhere = _decision(d4, a.id, "itm_2", author_id="u2", created_at=t0)
+        theirs = _decision(d5, b.id, "itm_3", created_at=t0)
+        for record in (second, first, account, elsewhere, theirs):  # not in id order
+            tx.decisions.add(record=record)
+    with store.read() as tx:
+        assert tx.decisions.get(tenant_id=a.id, decision_id=d1) == first
+        assert tx.decisions.get(tenant_id=b.id, decision_id=d1) is None
+        assert tx.decisions.current(tenant_id=a.id, item_id="itm_1") == second
+        assert tx.decisions.current(tenant_id=b.id, item_id="itm_1") is None
+        assert tx.decisions.for_item(tenant_id=a.id, item_id="itm_1") == [first, second]
+        assert tx.decisions.for_item(tenant_id=b.id, item_id="itm_1") == []
+        assert tx.decisions.for_author(tenant_id=a.id, author_id="u1") == [first, second, account]
+        assert tx.decisions.for_author(tenant_id=b.id, author_id="u1") == [theirs]
+        between = tx.decisions.between
+        day = timedelta(days=1)
+        assert between(tenant_id=a.id, start=t0 - day, end=t0 + day) == [
+            first,
+            second,
+            account,
+            elsewhere,
+        ]
+        assert between(tenant_id=a.id, start=t0, end=t0 + timedelta(hours=2)) == [
+            first,
+            second,
+            elsewhere,
+        ]
+        assert between(tenant_id=a.id, start=second.created_at, end=t0 + day) == [second, account]
+        assert between(tenant_id=b.id, start=t0 - day, end=t0 + day) == [theirs]
+    with store.write() as tx:
+        tx.decisions.set_state(tenant_id=b.id, decision_id=d2, state="reversed")  # not b's
+    with store.read() as tx:
+        assert tx.decisions.current(tenant_id=a.id, item_id="itm_1") == second
+    with store.write() as tx:
+        tx.decisions.set_state(tenant_id=a.id, decision_id=d2, state="reversed")
+    with store.read() as tx:
+        assert tx.decisions.current(tenant_id=a.id, item_id="itm_1") == first
+        assert tx.decisions.get(tenant_id=a.id, decision_id=d2) == replace(second, state="reversed")
+    with store.write() as tx:
+        tx.decisions.set_state(tenant_id=a.id, decision_id=d1, state="superseded")
+    with store.read() as tx:
+        assert tx.decisions.current(tenant_id=a.id, item_id="itm_1") is None
+        assert [d.state for d in tx.decisions.for_item(tenant_id=a.id, item_id="itm_1")] == [
+            "superseded",
+            "reversed",
+        ]
+
+
+def test_appeals(store: Store) -> None:
+    ap1, ap2, ap3 = _ids("apl", 3)
+    t0 = utcnow() - timedelta(hours=3)
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        _add_item(tx, a.id, "itm_1", author_id="u1")
+        _add_item(tx, b.id, "itm_2", author_id="u1")
+        tx.decisions.add(record=_decision("dec_1", a.id, "itm_1"))
+        tx.decisions.add(record=_decision("dec_2", a.id, "itm_1"))
+        tx.decisions.add(record=_decision("dec_3", b.id, "itm_2"))
+        first = _appeal(ap1, a.id, "dec_1", created_at=t0)
+        second = _appeal(ap2, a.id, "dec_1", created_at=t0 + timedelta(hours=1))
+        theirs = _appeal(ap3, b.id, "dec_3", created_at=t0)
+        for record in (second, theirs, first):
+            tx.appeals.add(record=record)
+    with store.read() as tx:
+        assert tx.appeals.get(tenant_id=a.id, appeal_id=ap1) == first
+        assert tx.appeals.get(tenant_id=b.id, appeal_id=ap1) is None
+        assert tx.appeals.for_decision(tenant_id=a.id, decision_id="dec_1") == [first, second]
+        assert tx.appeals.for_decision(tenant_id=a.id, decision_id="dec_2") == []
+        assert tx.appeals.for_decision(tenant_id=b.id, decision_id="dec_1") == []
+        day = timedelta(days=1)
+        assert tx.appeals.between(tenant_id=a.id, start=t0 - day, end=t0 + day) == [first, second]
+        assert tx.appeals.between(tenant_id=a.id, start=t0, end=second.created_at) == [first]
+        assert tx.appeals.between(tenant_id=b.id, start=t0 - day, end=t0 + day) == [theirs]
+    before = utcnow()
+    with store.write() as tx:
+        for tenant in (b, a):  # b's attempt must change nothing
+            tx.appeals.decide(
+                tenant_id=tenant.id,
+                appeal_id=ap1,
+                status="reversed" if tenant is a else "upheld",
+                decided_by=f"mod_{tenant.slug}",
+                reasons="on review, satire",
+                outcome_decision_id="dec_2" if tenant is a else None,
+            )
+    with store.read() as tx:
+        decided = tx.appeals.get(tenant_id=a.id, appeal_id=ap1)
+        assert decided is not None and decided.decided_at is not None
+        assert decided.decided_at >= before
+        assert decided == replace(
+            first,
+            status="reversed",
+            decided_by="mod_a",
+            outcome_reasons="on review, satire",
+            outcome_decision_id="dec_2",
+            decided_at=decided.decided_at,
+        )
+        assert tx.appeals.get(tenant_id=a.id, appeal_id=ap2) == second
+
+
+def test_strikes(store: Store) -> None:
+    expires = utcnow().replace(microsecond=0) + timedelta(days=90)
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        _add_item(tx, a.id, "itm_1", author_id="u1")
+        _add_item(tx, b.id, "itm_2", author_id="u1")
+        for decision_id, tenant, item in (("dec_1", a, "itm_1"), ("dec_2", a, "itm_1")):
+            tx.decisions.add(record=_decision(decision_id, tenant.id, item))
+        tx.decisions.add(record=_decision("dec_3", b.id, "itm_2"))
+        tx.strikes.add(tenant_id=a.id, author_id="u1", decision_id="dec_1", expires_at=expires)
+        tx.strikes.add(tenant_id=a.id, author_id="u1", decision_id="dec_2", expires_at=expires)
+        tx.strikes.add(tenant_id=a.id, author_id="u2", decision_id="dec_2", expires_at=expires)
+        tx.strikes.add(tenant_id=b.id, author_id="u1", decision_id="dec_3", expires_at=expires)
+    with store.read() as tx:
+        mine = tx.strikes.for_author(tenant_id=a.id, author_id="u1")
+        assert [s.decision_id for s in mine] == ["dec_1", "dec_2"]
+        assert mine[0].id < mine[1].id
+        assert all(s.expires_at == expires and s.lifted_at is None for s in mine)
+        assert [s.decision_id for s in tx.strikes.for_author(tenant_id=b.id, author_id="u1")] == [
+            "dec_3"
+        ]
+        assert tx.strikes.for_author(tenant_id=a.id, author_id="u3") == []
+    with store.write() as tx:
+        tx.strikes.lift(tenant_id=b.id, decision_id="dec_1")  # not b's
+        tx.strikes.lift(tenant_id=a.id, decision_id="dec_2")
+    with store.read() as tx:
+        once = tx.strikes.for_author(tenant_id=a.id, author_id="u1")
+        assert once[0] == mine[0]
+        assert once[1].lifted_at is not None and replace(once[1], lifted_at=None) == mine[1]
+        (other,) = tx.strikes.for_author(tenant_id=a.id, author_id="u2")
+        assert other.lifted_at == once[1].lifted_at
+        assert tx.strikes.for_author(tenant_id=b.id, author_id="u1")[0].lifted_at is None
+    with store.write() as tx:  # lifting again keeps the first lifting's time
+        tx.strikes.lift(tenant_id=a.id, decision_id="dec_2")
+    with store.read() as tx:
+        assert tx.strikes.for_author(tenant_id=a.id, author_id="u1") == once
+
+
+def test_items_for_author_and_erase(store: Store) -> None:
+    i1, i2, i3, i4, i5 = _ids("itm", 5)
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        for item_id in (i2, i1, i3):
+            _add_item(tx, a.id, item_id, author_id="u1")
+        _add_item(tx, a.id, i4, author_id="u2")
+        _add_item(tx, b.id, i5, author_id="u1")
+    with store.read() as tx:
+        newest = tx.items.for_author(tenant_id=a.id, author_id="u1", limit=2)
+        assert [i.id for i in newest] == [i3, i2]
+        every = tx.items.for_author(tenant_id=a.id, author_id="u1", limit=10)
+        assert [i.id for i in every] == [i3, i2, i1]
+        assert [i.id for i in tx.items.for_author(tenant_id=b.id, author_id="u1", limit=10)] == [i5]
+        assert tx.items.for_author(tenant_id=a.id, author_id="u9", limit=10) == []
+        original = tx.items.get(tenant_id=a.id, item_id=i1)
+    assert original is not None and original.erased_at is None
+    erased_parts = [{"kind": "text", "erased": True, "digest": "1" * 64}]
+    before = utcnow()
+    with store.write() as tx:
+        tx.items.erase(tenant_id=b.id, item_id=i1, parts=erased_parts)  # not b's
+    with store.read() as tx:
+        assert tx.items.get(tenant_id=a.id, item_id=i1) == original
+    with store.write() as tx:
+        tx.items.erase(tenant_id=a.id, item_id=i1, parts=erased_parts)
+    with store.read() as tx:
+        erased = tx.items.get(tenant_id=a.id, item_id=i1)
+        assert erased is not None and erased.erased_at is not None
+        assert erased.erased_at >= before
+        assert erased == replace(original, parts=tuple(erased_parts), erased_at=erased.erased_at)
+        untouched = tx.items.get(tenant_id=a.id, item_id=i2)
+        assert untouched is not None and untouched.erased_at is None
+
+
+def test_webhooks_rotate(store: Store) -> None:
+    until = utcnow().replace(microsecond=0) + timedelta(days=1)
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        hook = tx.webhooks.add(
+            tenant_id=a.id, url="https://example.test/h", secret="s1", events=["*"]
+        )
+    assert hook.previous_secret is None and hook.previous_secret_until is None
+    with store.write() as tx:
+        assert (
+            tx.webhooks.rotate(tenant_id=b.id, webhook_id=hook.id, secret="x", previous_until=until)
+            is None
+        )
+        assert (
+            tx.webhooks.rotate(
+                tenant_id=a.id, webhook_id="whk_none", secret="x", previous_until=until
+            )
+            is None
+        )
+    with store.read() as tx:
+        assert tx.webhooks.list(tenant_id=a.id) == [hook]
+    with store.write() as tx:
+        rotated = tx.webhooks.rotate(
+            tenant_id=a.id, webhook_id=hook.id, secret="s2", previous_until=until
+        )
+    assert rotated == replace(hook, secret="s2", previous_secret="s1", previous_secret_until=until)
+    later = until + timedelta(days=1)
+    with store.write() as tx:
+        tx.webhooks.rotate(tenant_id=a.id, webhook_id=hook.id, secret="s3", previous_until=later)
+    with store.read() as tx:
+        assert tx.webhooks.list(tenant_id=a.id) == [
+            replace(hook, secret="s3", previous_secret="s2", previous_secret_until=later)
+        ]
+        assert tx.webhooks.list(tenant_id=b.id) == []

@@ -46,6 +46,8 @@ Admin = Annotated[Principal, Depends(scoped("admin"))]
 Moderate = Annotated[Principal, Depends(scoped("moderate"))]
 ItemsWrite = Annotated[Principal, Depends(scoped("items:write"))]
 ItemsRead = Annotated[Principal, Depends(scoped("items:read"))]
+Reports = Annotated[Principal, Depends(scoped("reports"))]
+Moderator = Annotated[Principal, Depends(scoped("moderator"))]
 IdempotencyHeader = Annotated[
     str | None,
     Header(

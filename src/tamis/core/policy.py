@@ -75,12 +75,45 @@ class Rule(_Strict):
         return self
 
 
+class Notices(_Strict):
+    """Readers' reports: how many distinct reporters hide an item until a person looks."""
+
+    hide_after: int | None = Field(default=3, ge=1)
+    """Distinct identified reporters (per category) that hide an item; None never hides."""
+    hide_after_by_category: dict[str, int | None] = Field(default_factory=dict)
+
+    @field_validator("hide_after_by_category")
+    @classmethod
+    def _known(cls, value: dict[str, int | None]) -> dict[str, int | None]:
+        for name, n in value.items():
+            if not taxonomy.is_category(name) and name != "other":
+                raise ValueError(f"unknown category {name!r}")
+            if n is not None and n < 1:
+                raise ValueError(f"{name}: at least one reporter is needed, not {n}")
+        return value
+
+    def threshold(self, category: str) -> int | None:
+        return self.hide_after_by_category.get(category, self.hide_after)
+
+
+class Appeals(_Strict):
+    window_days: int = Field(default=183, ge=183)
+    """How long after a decision it may be appealed: at least six months (DSA Article 20)."""
+
+
+class Strikes(_Strict):
+    expire_days: int = Field(default=90, ge=1)
+
+
 class PolicyDocument(_Strict):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
     version: int = Field(default=1, ge=0)
     description: str = ""
     terms_url: str = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)
+    notices: Notices = Field(default_factory=Notices)
+    appeals: Appeals = Field(default_factory=Appeals)
+    strikes: Strikes = Field(default_factory=Strikes)
 
     @model_validator(mode="after")
     def _unique_clauses(self) -> PolicyDocument:

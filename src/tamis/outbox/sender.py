@@ -52,7 +52,9 @@ def body(message: OutboxRecord) -> str:
 def headers(message: OutboxRecord, webhook: WebhookRecord, *, at: datetime) -> dict[str, str]:
     payload = body(message)
     signatures = [Signer(webhook.secret).sign(message.message_id, at, payload)]
-    if webhook.previous_secret:
+    if webhook.previous_secret and (
+        webhook.previous_secret_until is None or webhook.previous_secret_until > at
+    ):
         signatures.append(Signer(webhook.previous_secret).sign(message.message_id, at, payload))
     return {
         "content-type": "application/json",

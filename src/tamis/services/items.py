@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tamis.core.content import Content, LinkPart, MediaPart, Part, TextPart
+from tamis.core.policy import Policy
 from tamis.core.verdict import Verdict
 from tamis.errors import NotFound
 from tamis.ids import new_id, utcnow
-from tamis.services import idempotency
+from tamis.services import decisions, idempotency
 from tamis.services.idempotency import IdempotencyKey
 from tamis.services.moderation import judge
 from tamis.services.runtime import Runtime
@@ -103,10 +104,10 @@ def submit(
     parts = stored_parts(rt, tenant_id=tenant_id, parts=item.parts)
     digest = content_digest(parts)
     verdict = None
+    policy = rt.policies.get(tenant_id)
     if not run_async:
-        verdict = judge(
-            rt, tenant_id=tenant_id, content=Content(item.parts, author_locale=item.author_locale)
-        )
+        content = Content(item.parts, author_locale=item.author_locale)
+        verdict = judge(rt, tenant_id=tenant_id, content=content, policy=policy)
     with rt.store.write() as tx:
         idempotency.check(tx, tenant_id=tenant_id, idem=idem)
         record = tx.items.add(
@@ -132,7 +133,7 @@ def submit(
                 max_attempts=rt.settings.job_max_attempts,
             )
         else:
-            _record_verdict(tx, record, verdict, announce=False)
+            _record_verdict(tx, policy, record, verdict, announce=False)
         record = tx.items.get(tenant_id=tenant_id, item_id=record.id) or record
         if present is not None:
             idempotency.save(
@@ -162,11 +163,12 @@ def process(rt: Runtime, job: JobRecord) -> None:
         record = tx.items.get(tenant_id=tenant_id, item_id=item_id)
     if record is None or record.status == "moderated":
         return
-    verdict = judge(rt, tenant_id=tenant_id, content=content_of(rt, record))
+    policy = rt.policies.get(tenant_id)
+    verdict = judge(rt, tenant_id=tenant_id, content=content_of(rt, record), policy=policy)
     with rt.store.write() as tx:
         current = tx.items.get(tenant_id=tenant_id, item_id=item_id)
         if current is not None and current.status != "moderated":
-            _record_verdict(tx, current, verdict, announce=True)
+            _record_verdict(tx, policy, current, verdict, announce=True)
     rt.outbox_ready.set()
 
 
@@ -182,18 +184,18 @@ def dead_lettered(rt: Runtime, job: JobRecord) -> None:
             subject=item_id,
             data={"job": job.id, "attempts": job.attempts},
         )
-        for hook in tx.webhooks.subscribed(tenant_id=tenant_id, event_type="item.failed"):
-            tx.outbox.add(
-                tenant_id=tenant_id,
-                webhook_id=hook.id,
-                event_type="item.failed",
-                payload={"item_id": item_id, "status": "failed"},
-            )
+        decisions.announce(
+            tx,
+            tenant_id=tenant_id,
+            event_type="item.failed",
+            payload={"item_id": item_id, "status": "failed"},
+        )
 
 
 def _record_verdict(
-    tx: Transaction, record: ItemRecord, verdict: Verdict, *, announce: bool
+    tx: Transaction, policy: Policy, record: ItemRecord, verdict: Verdict, *, announce: bool
 ) -> None:
+    """Store the verdict, and the automated decision it amounts to when it restricts."""
     data = verdict.to_dict()
     tx.items.set_verdict(
         tenant_id=record.tenant_id, item_id=record.id, verdict=data, action=verdict.action.value
@@ -215,10 +217,45 @@ def _record_verdict(
         },
     )
     if announce:
-        for hook in tx.webhooks.subscribed(tenant_id=record.tenant_id, event_type=WEBHOOK_EVENT):
-            tx.outbox.add(
-                tenant_id=record.tenant_id,
-                webhook_id=hook.id,
-                event_type=WEBHOOK_EVENT,
-                payload={"item_id": record.id, "external_id": record.external_id, "verdict": data},
-            )
+        decisions.announce(
+            tx,
+            tenant_id=record.tenant_id,
+            event_type=WEBHOOK_EVENT,
+            payload={"item_id": record.id, "external_id": record.external_id, "verdict": data},
+        )
+    decisions.from_verdict(tx, policy, item=record, verdict=verdict)
+
+
+def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
+    """Erase an item's content; its digest, verdict, decisions and statements stay.
+
+    Texts and links are dropped from the stored parts and media deleted from the media store;
+    each part keeps its kind and a digest of what it held, so the record still says what was
+    judged without holding it. Events never held content, so the audit chain is untouched.
+    """
+    with rt.store.write() as tx:
+        record = tx.items.get(tenant_id=tenant_id, item_id=item_id)
+        if record is None:
+            raise NotFound(f"no item {item_id!r} in this tenant")
+        if record.erased_at is not None:
+            return record
+        erased = [_erased(p) for p in record.parts]
+        tx.items.erase(tenant_id=tenant_id, item_id=item_id, parts=erased)
+        tx.events.append(
+            tenant_id=tenant_id, type="item.erased", subject=item_id, digest=record.content_digest
+        )
+        for part in record.parts:
+            if part.get("digest") and part["kind"] in ("image", "video"):
+                tx.media.mark_erased(tenant_id=tenant_id, digest=part["digest"])
+    for part in record.parts:
+        if part.get("digest") and part["kind"] in ("image", "video"):
+            rt.media.delete(tenant_id=tenant_id, digest=part["digest"])
+    return get(rt, tenant_id=tenant_id, item_id=item_id)
+
+
+def _erased(part: dict[str, Any]) -> dict[str, Any]:
+    if part["kind"] in ("image", "video"):
+        return {"kind": part["kind"], "digest": part["digest"], "erased": True}
+    held = part.get("text") if part["kind"] == "text" else part.get("url")
+    digest = hashlib.sha256((held or "").encode()).hexdigest()
+    return {"kind": part["kind"], "digest": digest, "erased": True}

@@ -21,8 +21,9 @@ SCOPES = {
     "admin": "everything in the tenant, including keys, policy, lexicon and jobs",
     "moderate": "POST /v1/moderate and the compatibility endpoints (nothing is stored)",
     "items:write": "submit items",
-    "items:read": "read items and their verdicts",
-    "moderator": "take decisions on items (human moderators)",
+    "items:read": "read items, verdicts, decisions, reports, appeals and author histories",
+    "reports": "submit readers' reports and users' appeals",
+    "moderator": "take decisions on items and accounts, and decide appeals (people only)",
 }
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from tamis.core.content import Content
 from tamis.core.pipeline import moderate
+from tamis.core.policy import Policy
 from tamis.core.verdict import Verdict
 from tamis.services.runtime import Runtime
 
 
-def judge(rt: Runtime, *, tenant_id: str, content: Content) -> Verdict:
+def judge(
+    rt: Runtime, *, tenant_id: str, content: Content, policy: Policy | None = None
+) -> Verdict:
     return moderate(
         content,
-        rt.policies.get(tenant_id),
+        policy or rt.policies.get(tenant_id),
         rt.analyzers,
         language_identifier=rt.language_identifier,
         tenant_terms=rt.terms.get(tenant_id),

@@ -73,6 +73,69 @@ class ItemRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportRecord:
+    id: str
+    tenant_id: str
+    item_id: str
+    reporter_id: str | None
+    reporter_kind: str
+    category: str
+    other_reason: str | None
+    explanation: str | None
+    illegal: bool
+    law: str | None
+    good_faith: bool
+    created_at: datetime
+    decision_id: str | None
+    outcome_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    id: str
+    tenant_id: str
+    item_id: str | None
+    author_id: str | None
+    visibility: str
+    account: str | None
+    decided_by: str
+    automated: str
+    source: str
+    statement: dict[str, Any]
+    notice: dict[str, Any]
+    state: str
+    supersedes: str | None
+    appeal_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AppealRecord:
+    id: str
+    tenant_id: str
+    decision_id: str
+    appellant_kind: str
+    appellant_id: str
+    reason: str
+    status: str
+    decided_by: str | None
+    outcome_reasons: str | None
+    outcome_decision_id: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StrikeRecord:
+    id: int
+    author_id: str
+    decision_id: str
+    created_at: datetime
+    expires_at: datetime
+    lifted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class EventRecord:
     id: int
     tenant_id: str | None
@@ -109,6 +172,7 @@ class WebhookRecord:
     url: str
     secret: str
     previous_secret: str | None
+    previous_secret_until: datetime | None
     events: tuple[str, ...]
     active: bool
     created_at: datetime
@@ -192,6 +256,90 @@ class Items(Protocol):
         self, *, tenant_id: str, item_id: str, verdict: dict[str, Any], action: str
     ) -> None: ...
     def set_status(self, *, tenant_id: str, item_id: str, status: str) -> None: ...
+    def for_author(self, *, tenant_id: str, author_id: str, limit: int) -> Sequence[ItemRecord]: ...
+    def erase(self, *, tenant_id: str, item_id: str, parts: Sequence[dict[str, Any]]) -> None:
+        """Replace the stored parts with their erased form and stamp the erasure."""
+        ...
+
+
+class NewReport(Protocol):
+    """What a reporter tells (the API's request model satisfies it)."""
+
+    @property
+    def reporter_id(self) -> str | None: ...
+    @property
+    def reporter_kind(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def other_reason(self) -> str | None: ...
+    @property
+    def explanation(self) -> str | None: ...
+    @property
+    def illegal(self) -> bool: ...
+    @property
+    def law(self) -> str | None: ...
+    @property
+    def good_faith(self) -> bool: ...
+
+
+class Reports(Protocol):
+    def add(self, *, tenant_id: str, item_id: str, report: NewReport) -> ReportRecord: ...
+    def get(self, *, tenant_id: str, report_id: str) -> ReportRecord | None: ...
+    def distinct_reporters(self, *, tenant_id: str, item_id: str, category: str) -> int:
+        """Identified (not anonymous) reporters of the item for the category."""
+        ...
+
+    def unsettled(self, *, tenant_id: str, item_id: str) -> Sequence[ReportRecord]: ...
+    def settle(self, *, tenant_id: str, report_ids: Sequence[str], decision_id: str) -> None: ...
+    def by_reporter(
+        self, *, tenant_id: str, item_id: str, reporter_id: str
+    ) -> ReportRecord | None: ...
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[ReportRecord]: ...
+
+
+class Decisions(Protocol):
+    def add(self, *, record: DecisionRecord) -> None: ...
+    def get(self, *, tenant_id: str, decision_id: str) -> DecisionRecord | None: ...
+    def current(self, *, tenant_id: str, item_id: str) -> DecisionRecord | None:
+        """The item's decision in force, if any."""
+        ...
+
+    def set_state(self, *, tenant_id: str, decision_id: str, state: str) -> None: ...
+    def for_item(self, *, tenant_id: str, item_id: str) -> Sequence[DecisionRecord]: ...
+    def for_author(self, *, tenant_id: str, author_id: str) -> Sequence[DecisionRecord]: ...
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[DecisionRecord]: ...
+
+
+class Appeals(Protocol):
+    def add(self, *, record: AppealRecord) -> None: ...
+    def get(self, *, tenant_id: str, appeal_id: str) -> AppealRecord | None: ...
+    def for_decision(self, *, tenant_id: str, decision_id: str) -> Sequence[AppealRecord]: ...
+    def decide(
+        self,
+        *,
+        tenant_id: str,
+        appeal_id: str,
+        status: str,
+        decided_by: str,
+        reasons: str,
+        outcome_decision_id: str | None,
+    ) -> None: ...
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[AppealRecord]: ...
+
+
+class Strikes(Protocol):
+    def add(
+        self, *, tenant_id: str, author_id: str, decision_id: str, expires_at: datetime
+    ) -> None: ...
+    def lift(self, *, tenant_id: str, decision_id: str) -> None: ...
+    def for_author(self, *, tenant_id: str, author_id: str) -> Sequence[StrikeRecord]: ...
 
 
 class Media(Protocol):
@@ -238,6 +386,9 @@ class Webhooks(Protocol):
     ) -> WebhookRecord: ...
     def list(self, *, tenant_id: str) -> Sequence[WebhookRecord]: ...
     def subscribed(self, *, tenant_id: str, event_type: str) -> Sequence[WebhookRecord]: ...
+    def rotate(
+        self, *, tenant_id: str, webhook_id: str, secret: str, previous_until: datetime
+    ) -> WebhookRecord | None: ...
 
 
 class Outbox(Protocol):
@@ -274,6 +425,14 @@ class Transaction(Protocol):
     def items(self) -> Items: ...
     @property
     def media(self) -> Media: ...
+    @property
+    def reports(self) -> Reports: ...
+    @property
+    def decisions(self) -> Decisions: ...
+    @property
+    def appeals(self) -> Appeals: ...
+    @property
+    def strikes(self) -> Strikes: ...
     @property
     def events(self) -> Events: ...
     @property

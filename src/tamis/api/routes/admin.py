@@ -265,6 +265,27 @@ async def create_webhook(
     return await _create(request, rt, principal, idempotency_key, make)
 
 
+@webhooks_router.post("/{webhook_id}/rotate", response_model=WebhookPublic)
+def rotate_webhook_secret(
+    webhook_id: str, rt: RuntimeDep, principal: Admin, overlap_hours: float = 24.0
+) -> WebhookPublic:
+    """A new secret; the old one still signs (a second signature) for `overlap_hours`."""
+    if not 0 <= overlap_hours <= 24 * 30:
+        raise InvalidInput("overlap_hours is between 0 and 720")
+    with rt.store.write() as tx:
+        w = webhooks.rotate(
+            tx, tenant_id=principal.tenant_id, webhook_id=webhook_id, overlap_hours=overlap_hours
+        )
+    return WebhookPublic(
+        id=w.id,
+        url=w.url,
+        events=list(w.events),
+        active=w.active,
+        created_at=w.created_at,
+        secret=w.secret,
+    )
+
+
 class DeliveryPublic(BaseModel):
     webhook_id: str = Field(description="The stable `webhook-id` header of every attempt.")
     endpoint: str

@@ -143,6 +143,100 @@ class Item(Base):
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class Report(Base):
+    """A notice (DSA Article 16): someone tells the platform an item breaks a rule or the law."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "item_id", "reporter_id"),
+        Index("ix_reports_tenant_id_created_at", "tenant_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    item_id: Mapped[str] = mapped_column(Id, ForeignKey("items.id"), index=True)
+    reporter_id: Mapped[str | None] = mapped_column(String(200))
+    """The platform's opaque account id of the reporter; None when anonymous."""
+    reporter_kind: Mapped[str] = mapped_column(String(16))
+    """`user`, `anonymous` or `trusted_flagger`."""
+    category: Mapped[str] = mapped_column(String(80))
+    """A taxonomy category, or `other` (then `other_reason` says what)."""
+    other_reason: Mapped[str | None] = mapped_column(String(500))
+    explanation: Mapped[str | None] = mapped_column(Text)
+    illegal: Mapped[bool] = mapped_column(Boolean)
+    law: Mapped[str | None] = mapped_column(String(500))
+    good_faith: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decision_id: Mapped[str | None] = mapped_column(Id)
+    """The decision that settled this report, once there is one."""
+    outcome_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Decision(Base):
+    """A decision on an item or an account, with its statement of reasons (DSA Article 17)."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        Index("ix_decisions_tenant_id_item_id", "tenant_id", "item_id"),
+        Index("ix_decisions_tenant_id_author_id", "tenant_id", "author_id"),
+        Index("ix_decisions_tenant_id_created_at", "tenant_id", "created_at"),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    item_id: Mapped[str | None] = mapped_column(Id, ForeignKey("items.id"))
+    author_id: Mapped[str | None] = mapped_column(String(200))
+    visibility: Mapped[str] = mapped_column(String(32))
+    account: Mapped[str | None] = mapped_column(String(16))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    """A moderator's id, or `tamis:policy` / `tamis:reports` for automated decisions."""
+    automated: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    statement: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notice: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """The notice sent to the author: its locale and text."""
+    state: Mapped[str] = mapped_column(String(16))
+    """`in_force`, `superseded` (by a later decision) or `reversed` (on appeal)."""
+    supersedes: Mapped[str | None] = mapped_column(Id)
+    appeal_id: Mapped[str | None] = mapped_column(Id)
+    """The appeal whose outcome this decision is, if any."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Appeal(Base):
+    """An internal complaint (DSA Article 20) against a decision, decided by a person."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (Index("ix_appeals_tenant_id_created_at", "tenant_id", "created_at"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    decision_id: Mapped[str] = mapped_column(Id, ForeignKey("decisions.id"), index=True)
+    appellant_kind: Mapped[str] = mapped_column(String(16))
+    """`author` (against a restriction) or `reporter` (against a decision not to act)."""
+    appellant_id: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    """`open`, `upheld` or `reversed`."""
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    outcome_reasons: Mapped[str | None] = mapped_column(Text)
+    outcome_decision_id: Mapped[str | None] = mapped_column(Id)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Strike(Base):
+    """A mark against an author's account for a restrictive decision, until it expires."""
+
+    __tablename__ = "strikes"
+    __table_args__ = (Index("ix_strikes_tenant_id_author_id", "tenant_id", "author_id"),)
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    author_id: Mapped[str] = mapped_column(String(200))
+    decision_id: Mapped[str] = mapped_column(Id, ForeignKey("decisions.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    lifted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """Set when the decision behind the strike is reversed."""
+
+
 class Media(Base):
     __tablename__ = "media"
     tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
@@ -195,6 +289,7 @@ class Webhook(Base):
     secret: Mapped[str] = mapped_column(String(200))
     previous_secret: Mapped[str | None] = mapped_column(String(200))
     """Still signed with during a rotation, so receivers can switch without losing a message."""
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     events: Mapped[list[Any]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -23,6 +23,7 @@ from tamis.errors import Conflict
 from tamis.ids import new_id, utcnow
 from tamis.store import interfaces as ports
 from tamis.store.sql import models as m
+from tamis.store.sql.casework import SqlAppeals, SqlDecisions, SqlReports, SqlStrikes
 from tamis.store.sql.engine import Engines, create_engines
 
 
@@ -75,6 +76,7 @@ def _webhook(row: m.Webhook) -> ports.WebhookRecord:
         row.url,
         row.secret,
         row.previous_secret,
+        row.previous_secret_until,
         tuple(row.events),
         row.active,
         row.created_at,
@@ -325,6 +327,24 @@ class SqlItems(_Repo):
             .values(status=status)
         )
 
+    def for_author(
+        self, *, tenant_id: str, author_id: str, limit: int
+    ) -> Sequence[ports.ItemRecord]:
+        rows = self.s.scalars(
+            select(m.Item)
+            .where(m.Item.tenant_id == tenant_id, m.Item.author_id == author_id)
+            .order_by(m.Item.id.desc())
+            .limit(limit)
+        )
+        return [_item(r) for r in rows]
+
+    def erase(self, *, tenant_id: str, item_id: str, parts: Sequence[dict[str, Any]]) -> None:
+        self.s.execute(
+            update(m.Item)
+            .where(m.Item.tenant_id == tenant_id, m.Item.id == item_id)
+            .values(parts=list(parts), erased_at=utcnow())
+        )
+
 
 class SqlMedia(_Repo):
     def add(
@@ -428,6 +448,7 @@ class SqlWebhooks(_Repo):
             url=url,
             secret=secret,
             previous_secret=None,
+            previous_secret_until=None,
             events=list(events),
             active=True,
             created_at=utcnow(),
@@ -441,6 +462,17 @@ class SqlWebhooks(_Repo):
             select(m.Webhook).where(m.Webhook.tenant_id == tenant_id).order_by(m.Webhook.id)
         )
         return [_webhook(r) for r in rows]
+
+    def rotate(
+        self, *, tenant_id: str, webhook_id: str, secret: str, previous_until: datetime
+    ) -> ports.WebhookRecord | None:
+        row = self.s.get(m.Webhook, webhook_id)
+        if row is None or row.tenant_id != tenant_id:
+            return None
+        row.previous_secret, row.previous_secret_until = row.secret, previous_until
+        row.secret = secret
+        self.s.flush()
+        return _webhook(row)
 
     def subscribed(self, *, tenant_id: str, event_type: str) -> Sequence[ports.WebhookRecord]:
         return [
@@ -520,6 +552,10 @@ class SqlTransaction:
         self.webhooks = SqlWebhooks(session)
         self.outbox = SqlOutbox(session)
         self.idempotency = SqlIdempotency(session)
+        self.reports = SqlReports(session)
+        self.decisions = SqlDecisions(session)
+        self.appeals = SqlAppeals(session)
+        self.strikes = SqlStrikes(session)
 
 
 class SqlStore:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:54:39.365155
+Create Date: 2026-11-22 00:39:03.784934
 """
 
 from __future__ import annotations
@@ -228,6 +228,7 @@ def upgrade() -> None:
         sa.Column("url", sa.String(length=2048), nullable=False),
         sa.Column("secret", sa.String(length=200), nullable=False),
         sa.Column("previous_secret", sa.String(length=200), nullable=True),
+        sa.Column("previous_secret_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("events", sa.JSON(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -238,6 +239,41 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("webhooks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_webhooks_tenant_id"), ["tenant_id"], unique=False)
+
+    op.create_table(
+        "decisions",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("tenant_id", sa.String(length=32), nullable=False),
+        sa.Column("item_id", sa.String(length=32), nullable=True),
+        sa.Column("author_id", sa.String(length=200), nullable=True),
+        sa.Column("visibility", sa.String(length=32), nullable=False),
+        sa.Column("account", sa.String(length=16), nullable=True),
+        sa.Column("decided_by", sa.String(length=200), nullable=False),
+        sa.Column("automated", sa.String(length=16), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("statement", sa.JSON(), nullable=False),
+        sa.Column("notice", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("supersedes", sa.String(length=32), nullable=True),
+        sa.Column("appeal_id", sa.String(length=32), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["item_id"], ["items.id"], name=op.f("fk_decisions_item_id_items")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_decisions_tenant_id_tenants")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decisions")),
+    )
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_decisions_tenant_id"), ["tenant_id"], unique=False)
+        batch_op.create_index(
+            "ix_decisions_tenant_id_author_id", ["tenant_id", "author_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_decisions_tenant_id_created_at", ["tenant_id", "created_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_decisions_tenant_id_item_id", ["tenant_id", "item_id"], unique=False
+        )
 
     op.create_table(
         "outbox",
@@ -274,13 +310,129 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_outbox_tenant_id"), ["tenant_id"], unique=False)
 
+    op.create_table(
+        "reports",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("tenant_id", sa.String(length=32), nullable=False),
+        sa.Column("item_id", sa.String(length=32), nullable=False),
+        sa.Column("reporter_id", sa.String(length=200), nullable=True),
+        sa.Column("reporter_kind", sa.String(length=16), nullable=False),
+        sa.Column("category", sa.String(length=80), nullable=False),
+        sa.Column("other_reason", sa.String(length=500), nullable=True),
+        sa.Column("explanation", sa.Text(), nullable=True),
+        sa.Column("illegal", sa.Boolean(), nullable=False),
+        sa.Column("law", sa.String(length=500), nullable=True),
+        sa.Column("good_faith", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decision_id", sa.String(length=32), nullable=True),
+        sa.Column("outcome_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["item_id"], ["items.id"], name=op.f("fk_reports_item_id_items")),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_reports_tenant_id_tenants")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reports")),
+        sa.UniqueConstraint(
+            "tenant_id",
+            "item_id",
+            "reporter_id",
+            name=op.f("uq_reports_tenant_id_item_id_reporter_id"),
+        ),
+    )
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reports_item_id"), ["item_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_reports_tenant_id"), ["tenant_id"], unique=False)
+        batch_op.create_index(
+            "ix_reports_tenant_id_created_at", ["tenant_id", "created_at"], unique=False
+        )
+
+    op.create_table(
+        "appeals",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("tenant_id", sa.String(length=32), nullable=False),
+        sa.Column("decision_id", sa.String(length=32), nullable=False),
+        sa.Column("appellant_kind", sa.String(length=16), nullable=False),
+        sa.Column("appellant_id", sa.String(length=200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("decided_by", sa.String(length=200), nullable=True),
+        sa.Column("outcome_reasons", sa.Text(), nullable=True),
+        sa.Column("outcome_decision_id", sa.String(length=32), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.id"], name=op.f("fk_appeals_decision_id_decisions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_appeals_tenant_id_tenants")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appeals")),
+    )
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_appeals_decision_id"), ["decision_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_appeals_tenant_id"), ["tenant_id"], unique=False)
+        batch_op.create_index(
+            "ix_appeals_tenant_id_created_at", ["tenant_id", "created_at"], unique=False
+        )
+
+    op.create_table(
+        "strikes",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("tenant_id", sa.String(length=32), nullable=False),
+        sa.Column("author_id", sa.String(length=200), nullable=False),
+        sa.Column("decision_id", sa.String(length=32), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("lifted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decisions.id"], name=op.f("fk_strikes_decision_id_decisions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f("fk_strikes_tenant_id_tenants")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_strikes")),
+    )
+    with op.batch_alter_table("strikes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_strikes_tenant_id"), ["tenant_id"], unique=False)
+        batch_op.create_index(
+            "ix_strikes_tenant_id_author_id", ["tenant_id", "author_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("strikes", schema=None) as batch_op:
+        batch_op.drop_index("ix_strikes_tenant_id_author_id")
+        batch_op.drop_index(batch_op.f("ix_strikes_tenant_id"))
+
+    op.drop_table("strikes")
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.drop_index("ix_appeals_tenant_id_created_at")
+        batch_op.drop_index(batch_op.f("ix_appeals_tenant_id"))
+        batch_op.drop_index(batch_op.f("ix_appeals_decision_id"))
+
+    op.drop_table("appeals")
+    with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_reports_tenant_id_created_at")
+        batch_op.drop_index(batch_op.f("ix_reports_tenant_id"))
+        batch_op.drop_index(batch_op.f("ix_reports_item_id"))
+
+    op.drop_table("reports")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_tenant_id"))
         batch_op.drop_index("ix_outbox_state_next_attempt_at")
 
     op.drop_table("outbox")
+    with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_decisions_tenant_id_item_id")
+        batch_op.drop_index("ix_decisions_tenant_id_created_at")
+        batch_op.drop_index("ix_decisions_tenant_id_author_id")
+        batch_op.drop_index(batch_op.f("ix_decisions_tenant_id"))
+
+    op.drop_table("decisions")
     with op.batch_alter_table("webhooks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhooks_tenant_id"))
 

@@ -1,0 +1,268 @@
+"""SQL repositories for casework: reports, decisions, appeals and strikes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tamis.errors import Conflict
+from tamis.ids import new_id, utcnow
+from tamis.store import interfaces as ports
+from tamis.store.sql import models as m
+
+R = TypeVar("R")
+
+
+def _record(cls: type[R], row: Any) -> R:
+    """A frozen record from a row with the same field names."""
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    return cls(**{name: getattr(row, name) for name in names})
+
+
+class _Repo:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+
+class SqlReports(_Repo):
+    def add(self, *, tenant_id: str, item_id: str, report: ports.NewReport) -> ports.ReportRecord:
+        row = m.Report(
+            id=new_id("rpt"),
+            tenant_id=tenant_id,
+            item_id=item_id,
+            reporter_id=report.reporter_id,
+            reporter_kind=report.reporter_kind,
+            category=report.category,
+            other_reason=report.other_reason,
+            explanation=report.explanation,
+            illegal=report.illegal,
+            law=report.law,
+            good_faith=report.good_faith,
+            created_at=utcnow(),
+            decision_id=None,
+            outcome_at=None,
+        )
+        self.s.add(row)
+        try:
+            self.s.flush()
+        except IntegrityError:
+            raise Conflict("this reporter has already reported this item") from None
+        return _record(ports.ReportRecord, row)
+
+    def get(self, *, tenant_id: str, report_id: str) -> ports.ReportRecord | None:
+        row = self.s.get(m.Report, report_id)
+        return _record(ports.ReportRecord, row) if row and row.tenant_id == tenant_id else None
+
+    def distinct_reporters(self, *, tenant_id: str, item_id: str, category: str) -> int:
+        return (
+            self.s.scalar(
+                select(func.count(func.distinct(m.Report.reporter_id))).where(
+                    m.Report.tenant_id == tenant_id,
+                    m.Report.item_id == item_id,
+                    m.Report.category == category,
+                    m.Report.reporter_id.is_not(None),
+                )
+            )
+            or 0
+        )
+
+    def unsettled(self, *, tenant_id: str, item_id: str) -> Sequence[ports.ReportRecord]:
+        rows = self.s.scalars(
+            select(m.Report)
+            .where(
+                m.Report.tenant_id == tenant_id,
+                m.Report.item_id == item_id,
+                m.Report.outcome_at.is_(None),
+            )
+            .order_by(m.Report.created_at)
+        )
+        return [_record(ports.ReportRecord, r) for r in rows]
+
+    def settle(self, *, tenant_id: str, report_ids: Sequence[str], decision_id: str) -> None:
+        if report_ids:
+            self.s.execute(
+                update(m.Report)
+                .where(m.Report.tenant_id == tenant_id, m.Report.id.in_(list(report_ids)))
+                .values(decision_id=decision_id, outcome_at=utcnow())
+            )
+
+    def by_reporter(
+        self, *, tenant_id: str, item_id: str, reporter_id: str
+    ) -> ports.ReportRecord | None:
+        row = self.s.scalar(
+            select(m.Report).where(
+                m.Report.tenant_id == tenant_id,
+                m.Report.item_id == item_id,
+                m.Report.reporter_id == reporter_id,
+            )
+        )
+        return _record(ports.ReportRecord, row) if row else None
+
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[ports.ReportRecord]:
+        rows = self.s.scalars(
+            select(m.Report)
+            .where(
+                m.Report.tenant_id == tenant_id,
+                m.Report.created_at >= start,
+                m.Report.created_at < end,
+            )
+            .order_by(m.Report.created_at)
+        )
+        return [_record(ports.ReportRecord, r) for r in rows]
+
+
+class SqlDecisions(_Repo):
+    def add(self, *, record: ports.DecisionRecord) -> None:
+        self.s.add(m.Decision(**dataclasses.asdict(record)))
+        self.s.flush()
+
+    def get(self, *, tenant_id: str, decision_id: str) -> ports.DecisionRecord | None:
+        row = self.s.get(m.Decision, decision_id)
+        return _record(ports.DecisionRecord, row) if row and row.tenant_id == tenant_id else None
+
+    def current(self, *, tenant_id: str, item_id: str) -> ports.DecisionRecord | None:
+        row = self.s.scalar(
+            select(m.Decision)
+            .where(
+                m.Decision.tenant_id == tenant_id,
+                m.Decision.item_id == item_id,
+                m.Decision.state == "in_force",
+            )
+            .order_by(m.Decision.id.desc())
+            .limit(1)
+        )
+        return _record(ports.DecisionRecord, row) if row else None
+
+    def set_state(self, *, tenant_id: str, decision_id: str, state: str) -> None:
+        self.s.execute(
+            update(m.Decision)
+            .where(m.Decision.tenant_id == tenant_id, m.Decision.id == decision_id)
+            .values(state=state)
+        )
+
+    def for_item(self, *, tenant_id: str, item_id: str) -> Sequence[ports.DecisionRecord]:
+        rows = self.s.scalars(
+            select(m.Decision)
+            .where(m.Decision.tenant_id == tenant_id, m.Decision.item_id == item_id)
+            .order_by(m.Decision.id)
+        )
+        return [_record(ports.DecisionRecord, r) for r in rows]
+
+    def for_author(self, *, tenant_id: str, author_id: str) -> Sequence[ports.DecisionRecord]:
+        rows = self.s.scalars(
+            select(m.Decision)
+            .where(m.Decision.tenant_id == tenant_id, m.Decision.author_id == author_id)
+            .order_by(m.Decision.id)
+        )
+        return [_record(ports.DecisionRecord, r) for r in rows]
+
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[ports.DecisionRecord]:
+        rows = self.s.scalars(
+            select(m.Decision)
+            .where(
+                m.Decision.tenant_id == tenant_id,
+                m.Decision.created_at >= start,
+                m.Decision.created_at < end,
+            )
+            .order_by(m.Decision.id)
+        )
+        return [_record(ports.DecisionRecord, r) for r in rows]
+
+
+class SqlAppeals(_Repo):
+    def add(self, *, record: ports.AppealRecord) -> None:
+        self.s.add(m.Appeal(**dataclasses.asdict(record)))
+        self.s.flush()
+
+    def get(self, *, tenant_id: str, appeal_id: str) -> ports.AppealRecord | None:
+        row = self.s.get(m.Appeal, appeal_id)
+        return _record(ports.AppealRecord, row) if row and row.tenant_id == tenant_id else None
+
+    def for_decision(self, *, tenant_id: str, decision_id: str) -> Sequence[ports.AppealRecord]:
+        rows = self.s.scalars(
+            select(m.Appeal)
+            .where(m.Appeal.tenant_id == tenant_id, m.Appeal.decision_id == decision_id)
+            .order_by(m.Appeal.id)
+        )
+        return [_record(ports.AppealRecord, r) for r in rows]
+
+    def decide(
+        self,
+        *,
+        tenant_id: str,
+        appeal_id: str,
+        status: str,
+        decided_by: str,
+        reasons: str,
+        outcome_decision_id: str | None,
+    ) -> None:
+        self.s.execute(
+            update(m.Appeal)
+            .where(m.Appeal.tenant_id == tenant_id, m.Appeal.id == appeal_id)
+            .values(
+                status=status,
+                decided_by=decided_by,
+                outcome_reasons=reasons,
+                outcome_decision_id=outcome_decision_id,
+                decided_at=utcnow(),
+            )
+        )
+
+    def between(
+        self, *, tenant_id: str, start: datetime, end: datetime
+    ) -> Sequence[ports.AppealRecord]:
+        rows = self.s.scalars(
+            select(m.Appeal)
+            .where(
+                m.Appeal.tenant_id == tenant_id,
+                m.Appeal.created_at >= start,
+                m.Appeal.created_at < end,
+            )
+            .order_by(m.Appeal.id)
+        )
+        return [_record(ports.AppealRecord, r) for r in rows]
+
+
+class SqlStrikes(_Repo):
+    def add(
+        self, *, tenant_id: str, author_id: str, decision_id: str, expires_at: datetime
+    ) -> None:
+        self.s.add(
+            m.Strike(
+                tenant_id=tenant_id,
+                author_id=author_id,
+                decision_id=decision_id,
+                created_at=utcnow(),
+                expires_at=expires_at,
+                lifted_at=None,
+            )
+        )
+
+    def lift(self, *, tenant_id: str, decision_id: str) -> None:
+        self.s.execute(
+            update(m.Strike)
+            .where(
+                m.Strike.tenant_id == tenant_id,
+                m.Strike.decision_id == decision_id,
+                m.Strike.lifted_at.is_(None),
+            )
+            .values(lifted_at=utcnow())
+        )
+
+    def for_author(self, *, tenant_id: str, author_id: str) -> Sequence[ports.StrikeRecord]:
+        rows = self.s.scalars(
+            select(m.Strike)
+            .where(m.Strike.tenant_id == tenant_id, m.Strike.author_id == author_id)
+            .order_by(m.Strike.id)
+        )
+        return [_record(ports.StrikeRecord, r) for r in rows]
