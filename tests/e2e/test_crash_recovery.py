@@ -14,9 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.integration.receiver import Receiver
 
 from tamis.testing import CrashingAnalyzer
+from tests.integration.receiver import Receiver
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ saying which scope it needs.
 from __future__ import annotations
 
 import pytest
-from tests.integration.conftest import Api
 
 from tamis.services.keys import SCOPES
+from tests.integration.conftest import Api
 
 ITEM = {"external_id": "m-1", "text": "bonjour"}
 ROUTES: dict[tuple[str, str], tuple[str | None, dict[str, object] | bytes | None]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.integration.conftest import Api
 
 JSON = {"content-type": "application/json"}

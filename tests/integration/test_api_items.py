@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import base64
 
-from tests.integration.conftest import Api
-
 from tamis.jobs.worker import run_one
+from tests.integration.conftest import Api
 
 
 def _item(external_id: str, text: str = "salut connard", **extra: object) -> dict[str, object]:

@@ -112,9 +112,8 @@ def test_audit_verify_and_checkpoint_catch_rewriting_and_truncation(
 
 
 def test_checkpoint_can_be_sent_to_a_url(env: dict[str, str]) -> None:
-    from tests.integration.receiver import Receiver
-
     from tamis.audit.checkpoint import Checkpoint
+    from tests.integration.receiver import Receiver
 
     run(env, "tenants", "create", "a")
     receiver = Receiver()

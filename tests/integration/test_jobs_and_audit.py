@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from tests.integration.conftest import Api
 
 from tamis.audit import checkpoint
 from tamis.audit.chain import verify
 from tamis.ids import utcnow
 from tamis.jobs.worker import run_one
 from tamis.store.sql import models as m
+from tests.integration.conftest import Api
 
 
 def _submit_async(api: Api, external_id: str, text: str = "bonjour") -> str:

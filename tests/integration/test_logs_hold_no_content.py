@@ -3,9 +3,9 @@ from __future__ import annotations
 import logging
 
 import pytest
-from tests.integration.conftest import Api
 
 from tamis.jobs.worker import run_one
+from tests.integration.conftest import Api
 
 SECRET = "zébulon-confidentiel connard"
 

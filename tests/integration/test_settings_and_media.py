@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from tests.integration.conftest import Api
 
 from tamis.ids import utcnow
 from tamis.jobs.worker import purge_media
 from tamis.settings import Settings
 from tamis.store.sql import models as m
+from tests.integration.conftest import Api
 
 
 def test_settings_come_from_a_toml_file_and_environment_wins(

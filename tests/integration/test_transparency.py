@@ -17,7 +17,6 @@ import pytest
 import typer
 from sqlalchemy import update
 from sqlalchemy.orm import Session
-from tests.integration.conftest import Api
 from typer.testing import CliRunner
 
 from tamis.cli_dsa import dsa_app
@@ -34,6 +33,7 @@ from tamis.ids import new_id
 from tamis.services import transparency
 from tamis.store.interfaces import AppealRecord, DecisionRecord
 from tamis.store.sql import models as m
+from tests.integration.conftest import Api
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
 END = datetime(2025, 4, 1, tzinfo=UTC)

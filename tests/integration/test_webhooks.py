@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
-from tests.integration.conftest import Api
-from tests.integration.receiver import Receiver
 
 from tamis.ids import utcnow
 from tamis.jobs.worker import run_one
 from tamis.outbox.sender import deliver_due
 from tamis.store.sql import models as m
+from tests.integration.conftest import Api
+from tests.integration.receiver import Receiver
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ _ALIASES = {
     # ISO 639-2/3 codes some platforms send instead of the two-letter subtag.
     "fra": "fr", "fre": "fr", "eng": "en", "spa": "es", "ara": "ar",
     # Arabic varieties (the Maghreb ones first): all read Modern Standard Arabic.
-    "arq": "ar", "aeb": "ar", "ayl": "ar", "arz": "ar", "apc": "ar", "ajp": "ar",
+    "ary": "ar", "arq": "ar", "aeb": "ar", "ayl": "ar", "arz": "ar", "apc": "ar", "ajp": "ar",
     "apd": "ar", "acm": "ar", "afb": "ar", "ars": "ar", "arb": "ar", "acx": "ar", "aec": "ar",
     "shu": "ar", "ayh": "ar", "ayn": "ar", "ayp": "ar", "acw": "ar", "adf": "ar", "abv": "ar",
 }  # fmt: skip
@@ -273,7 +273,7 @@ _ES = {
 }
 
 _AR = {
-    "date_format": "%d/%m/%Y",
+    "date_format": "%Y-%m-%d",
     "list_sep": "، ",
     "subject_content": "قرار بشأن المحتوى الخاص بك ({item})",
     "subject_account": "قرار بشأن حسابك",
