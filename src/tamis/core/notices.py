@@ -273,7 +273,7 @@ _ES = {
 }
 
 _AR = {
-    "date_format": "%Y-%m-%d",
+    "date_format": "%d/%m/%Y",
     "list_sep": "، ",
     "subject_content": "قرار بشأن المحتوى الخاص بك ({item})",
     "subject_account": "قرار بشأن حسابك",
