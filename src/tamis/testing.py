@@ -578,7 +578,7 @@ class _Reports(_Repo):
         now = utcnow()
         for report_id in report_ids:
             record = self.get(tenant_id=tenant_id, report_id=report_id)
-            if record is not None:
+            if record is not None and record.outcome_at is None:
                 self.s.reports[report_id] = replace(record, decision_id=decision_id, outcome_at=now)
 
     def by_reporter(

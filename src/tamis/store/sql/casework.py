@@ -32,6 +32,10 @@ class _Repo:
 
 class SqlReports(_Repo):
     def add(self, *, tenant_id: str, item_id: str, report: ports.NewReport) -> ports.ReportRecord:
+        if report.reporter_id is not None and self.by_reporter(
+            tenant_id=tenant_id, item_id=item_id, reporter_id=report.reporter_id
+        ):
+            raise Conflict("this reporter has already reported this item")
         row = m.Report(
             id=new_id("rpt"),
             tenant_id=tenant_id,
@@ -51,7 +55,7 @@ class SqlReports(_Repo):
         self.s.add(row)
         try:
             self.s.flush()
-        except IntegrityError:
+        except IntegrityError:  # a concurrent report by the same reporter won the race
             raise Conflict("this reporter has already reported this item") from None
         return _record(ports.ReportRecord, row)
 
@@ -80,7 +84,7 @@ class SqlReports(_Repo):
                 m.Report.item_id == item_id,
                 m.Report.outcome_at.is_(None),
             )
-            .order_by(m.Report.created_at)
+            .order_by(m.Report.created_at, m.Report.id)
         )
         return [_record(ports.ReportRecord, r) for r in rows]
 
@@ -88,7 +92,11 @@ class SqlReports(_Repo):
         if report_ids:
             self.s.execute(
                 update(m.Report)
-                .where(m.Report.tenant_id == tenant_id, m.Report.id.in_(list(report_ids)))
+                .where(
+                    m.Report.tenant_id == tenant_id,
+                    m.Report.id.in_(list(report_ids)),
+                    m.Report.outcome_at.is_(None),
+                )
                 .values(decision_id=decision_id, outcome_at=utcnow())
             )
 
@@ -114,7 +122,7 @@ class SqlReports(_Repo):
                 m.Report.created_at >= start,
                 m.Report.created_at < end,
             )
-            .order_by(m.Report.created_at)
+            .order_by(m.Report.created_at, m.Report.id)
         )
         return [_record(ports.ReportRecord, r) for r in rows]
 
