@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from tamis.cli_dsa import dsa_app
 from tamis.core import policy as policies
 from tamis.core.verdict import Verdict
 from tamis.errors import TamisError
@@ -43,6 +44,7 @@ for sub, name in (
     (db_app, "db"),
 ):
     app.add_typer(sub, name=name)
+app.add_typer(dsa_app, name="dsa")
 
 out = Console()
 err = Console(stderr=True)

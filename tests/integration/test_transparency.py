@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from tamis.cli_dsa import dsa_app
+from tamis.cli import app
 from tamis.core.decisions import (
     AccountAction,
     Automation,
@@ -457,15 +456,13 @@ def test_an_empty_period_has_zero_counts_and_no_rates(api: Api) -> None:
 
 
 def _cli(api: Api, *args: str, code: int = 0) -> str:
-    cli = typer.Typer()
-    cli.add_typer(dsa_app, name="dsa")
     settings = api.rt.settings
     env = {
         "TAMIS_DATA_DIR": str(settings.data_dir),
         "TAMIS_DATABASE_URL": settings.database_url or "",
         "COLUMNS": "200",
     }
-    result = CliRunner().invoke(cli, ["dsa", *args], env=env)
+    result = CliRunner().invoke(app, ["dsa", *args], env=env)
     assert result.exit_code == code, result.output
     return result.output
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from tamis import __version__
 from tamis.api import problems
 from tamis.api.limits import RequestLimits
-from tamis.api.routes import admin, casework, health, items, moderate
+from tamis.api.routes import admin, casework, dsa, health, items, moderate
 from tamis.jobs.worker import Workers
 from tamis.services.runtime import Runtime
 from tamis.settings import Settings
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         casework.decisions_router,
         casework.appeals_router,
         casework.authors_router,
+        dsa.router,
     ):
         app.include_router(router)
     app.add_middleware(

@@ -105,7 +105,7 @@ def _restrictive(
     tx: Transaction, *, tenant_id: str, start: datetime, end: datetime
 ) -> list[DecisionRecord]:
     found = tx.decisions.between(tenant_id=tenant_id, start=start, end=end)
-    return sorted((d for d in found if True), key=lambda d: (d.created_at, d.id))
+    return sorted((d for d in found if is_restrictive(d)), key=lambda d: (d.created_at, d.id))
 
 
 def _language(item: ItemRecord | None) -> str | None:

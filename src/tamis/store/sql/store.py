@@ -568,12 +568,18 @@ class SqlStore:
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
-        with Session(self.engines.write, expire_on_commit=False) as session, session.begin():
+        with (
+            Session(self.engines.write, expire_on_commit=False, autoflush=False) as session,
+            session.begin(),
+        ):
             yield SqlTransaction(session)
 
     @contextmanager
     def read(self) -> Iterator[SqlTransaction]:
-        with Session(self.engines.read, expire_on_commit=False) as session, session.begin():
+        with (
+            Session(self.engines.read, expire_on_commit=False, autoflush=False) as session,
+            session.begin(),
+        ):
             yield SqlTransaction(session)
 
     def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
