@@ -38,6 +38,8 @@ ROUTES: dict[tuple[str, str], tuple[str | None, dict[str, object] | bytes | None
     ("GET", "/v1/jobs"): ("admin", None),
     ("POST", "/v1/jobs/{job_id}/retry"): ("admin", None),
     ("POST", "/v1/webhooks/{webhook_id}/rotate"): ("admin", None),
+    ("GET", "/v1/dsa/statements"): ("admin", None),
+    ("GET", "/v1/dsa/report"): ("admin", None),
     ("POST", "/v1/reports"): (
         "reports",
         {"external_id": "m-1", "reporter_id": "r-x", "category": "spam", "good_faith": True},
