@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
 
 import httpx
@@ -157,6 +158,32 @@ def test_item_reports_hide_decision_appeal_reversal(api: Api, receiver: Receiver
     history = api.client.get("/v1/authors/acct-9", headers=site).json()
     assert history["strikes"]["active"] == 0
     assert [d["state"] for d in history["decisions"]] == ["superseded", "reversed", "in_force"]
+
+    today = datetime.now(UTC).date()
+    period = f"start={today}&end={today + timedelta(days=1)}"
+    statements = api.client.get(f"/v1/dsa/statements?{period}", headers=api.auth()).json()
+    exported = statements["statements"]
+    assert [s["decision_visibility"] for s in exported] == [
+        ["DECISION_VISIBILITY_CONTENT_DISABLED"],
+        ["DECISION_VISIBILITY_CONTENT_REMOVED"],
+    ]
+    assert {s["puid"] for s in exported} == {"photo-77"}
+    assert [s["source_type"] for s in exported] == ["SOURCE_ARTICLE_16", "SOURCE_ARTICLE_16"]
+    assert [s["automated_decision"] for s in exported] == [
+        "AUTOMATED_DECISION_FULLY",
+        "AUTOMATED_DECISION_NOT_AUTOMATED",
+    ]
+    assert exported[1]["incompatible_content_ground"] == "sexual-content"
+    figures = api.client.get(f"/v1/dsa/report?{period}", headers=api.auth()).json()
+    assert figures["notices"]["received"] == 4  # 3 identified readers and 1 anonymous
+    assert figures["notices"]["settled"] == 4
+    assert figures["actions"]["total"] == 2
+    assert figures["actions"]["reversed_on_appeal"] == 1
+    assert figures["complaints"]["received"] == 1 and figures["complaints"]["reversed"] == 1
+    rate = figures["automated_means"]["reversal_rate"]
+    # The automated hide was confirmed (made a removal) by a person, then the removal was
+    # reversed on appeal: the automated decision itself was not lifted by anyone.
+    assert (rate["numerator"], rate["denominator"]) == (0, 1)
 
     _deliver(api)
     events = _events(receiver, hook["secret"])

@@ -220,14 +220,17 @@ def _overturned(
     successors: dict[str, list[DecisionRecord]],
     appeals: dict[str, list[AppealRecord]],
 ) -> bool:
-    """Reversed on appeal, or replaced by a person with a different outcome."""
+    """Reversed on appeal, or lifted by a person who replaced it.
+
+    A moderator who replaces an automated hide with a removal confirms it (the automation
+    erred, if at all, on the lenient side); one who lifts the restriction corrects it.
+    """
     if decision.state == "reversed" or any(
         a.status == "reversed" for a in appeals.get(decision.id, [])
     ):
         return True
     return any(
-        _is_human(later)
-        and (later.visibility != decision.visibility or later.account != decision.account)
+        _is_human(later) and not is_restrictive(later)
         for later in successors.get(decision.id, [])
     )
 
