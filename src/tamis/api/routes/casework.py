@@ -17,6 +17,7 @@ from tamis.core.decisions import AccountAction, Source, Visibility
 from tamis.errors import InvalidInput, NotFound
 from tamis.services import appeals, decisions, idempotency, items, reports
 from tamis.services.idempotency import IdempotencyKey, Replay
+from tamis.services.intake import Intake
 from tamis.services.runtime import Runtime
 from tamis.store.interfaces import Transaction
 
@@ -81,6 +82,15 @@ def _item_id(tx: Transaction, tenant_id: str, item_id: str | None, external_id: 
     raise InvalidInput("name the item reported: item_id or external_id")
 
 
+def _intake(request: Request, rt: Runtime) -> Intake:
+    """This process's report intake, made on first use (one per app, like its runtime)."""
+    intake: Intake | None = getattr(request.app.state, "report_intake", None)
+    if intake is None:
+        intake = Intake(rt.store, after_commit=rt.outbox_ready.set)
+        request.app.state.report_intake = intake
+    return intake
+
+
 @reports_router.post("", status_code=201)
 async def create_report(
     request: Request,
@@ -89,7 +99,11 @@ async def create_report(
     principal: Reports,
     idempotency_key: IdempotencyHeader = None,
 ) -> JSONResponse:
-    """A reader's report; answered with a receipt (also sent by webhook)."""
+    """A reader's report; answered with a receipt (also sent by webhook).
+
+    Reports arriving together share one transaction (see `services.intake`); the receipt is
+    sent once it has committed.
+    """
     report = reports.NewReport(
         reporter_id=body.reporter_id,
         reporter_kind=body.reporter_kind,
@@ -100,16 +114,24 @@ async def create_report(
         law=body.law,
         good_faith=body.good_faith,
     )
-    policy = rt.policies.get(principal.tenant_id)
+    tenant_id = principal.tenant_id
+    policy = rt.policies.get(tenant_id)
+    idem = IdempotencyKey.of(
+        idempotency_key, route=f"{request.method} {request.url.path}", body=await request.body()
+    )
 
-    def make(tx: Transaction) -> dict[str, Any]:
-        item_id = _item_id(tx, principal.tenant_id, body.item_id, body.external_id)
-        receipt = reports.submit(
-            tx, policy, tenant_id=principal.tenant_id, item_id=item_id, report=report
-        )
-        return receipt.to_dict()
+    def work(tx: Transaction) -> dict[str, Any]:
+        idempotency.check(tx, tenant_id=tenant_id, idem=idem)
+        item_id = _item_id(tx, tenant_id, body.item_id, body.external_id)
+        receipt = reports.submit(tx, policy, tenant_id=tenant_id, item_id=item_id, report=report)
+        created = receipt.to_dict()
+        idempotency.save(tx, tenant_id=tenant_id, idem=idem, status_code=201, body=created)
+        return created
 
-    return await _created(request, rt, principal.tenant_id, idempotency_key, make)
+    try:
+        return JSONResponse(await _intake(request, rt).run(work), status_code=201)
+    except Replay as replay:
+        return JSONResponse(replay.body, status_code=replay.status_code)
 
 
 @reports_router.get("/{report_id}")
