@@ -195,3 +195,101 @@ def test_a_job_that_crashes_its_worker_is_dead_lettered(tmp_path: Path) -> None:
     )
     assert ok.status_code == 201
     server.kill()
+
+
+def test_sigkill_loses_no_acknowledged_report_decision_or_webhook(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    import json
+    import threading
+
+    server = Server(tmp_path / "data", TAMIS_JOB_LEASE_SECONDS="2")
+    server.start()
+    auth = {"Authorization": f"Bearer {server.key()}"}
+    httpx.post(
+        server.url + "/v1/webhooks", headers=auth, json={"url": receiver.url}
+    ).raise_for_status()
+    items = [
+        httpx.post(
+            server.url + "/v1/items",
+            headers=auth,
+            json={"external_id": f"p{i}", "author_id": f"a{i % 7}", "text": "bonjour"},
+        ).json()["id"]
+        for i in range(30)
+    ]
+    reports: list[str] = []
+    decisions: list[str] = []
+    stop = threading.Event()
+
+    def send_reports() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                r = httpx.post(
+                    server.url + "/v1/reports",
+                    headers=auth,
+                    timeout=5,
+                    json={
+                        "item_id": items[n % len(items)],
+                        "reporter_id": f"reader-{n}",
+                        "category": "harassment",
+                        "good_faith": True,
+                    },
+                )
+            except httpx.HTTPError:
+                time.sleep(0.05)
+                continue
+            if r.status_code == 201:
+                reports.append(r.json()["report_id"])
+
+    sender = threading.Thread(target=send_reports, daemon=True)
+    sender.start()
+    for round_ in range(3):
+        for i in range(15):
+            try:
+                r = httpx.post(
+                    f"{server.url}/v1/items/{items[(round_ * 15 + i) % 30]}/decisions",
+                    headers=auth,
+                    timeout=5,
+                    json={
+                        "moderator_id": "mod-1",
+                        "visibility": "disabled",
+                        "category": "harassment",
+                        "clause": "insults",
+                        "facts": f"round {round_}",
+                    },
+                )
+            except httpx.HTTPError:
+                continue
+            if r.status_code == 201:
+                decisions.append(r.json()["id"])
+        server.kill()
+        server.start()
+    stop.set()
+    sender.join(10)
+    assert len(reports) >= 20 and len(decisions) >= 20
+
+    for report_id in reports:
+        assert httpx.get(f"{server.url}/v1/reports/{report_id}", headers=auth).status_code == 200
+    for decision_id in decisions:
+        got = httpx.get(f"{server.url}/v1/decisions/{decision_id}", headers=auth)
+        assert got.status_code == 200
+
+    def delivered() -> tuple[dict[str, set[str]], set[str], set[str]]:
+        ids: dict[str, set[str]] = {}
+        seen_reports, seen_decisions = set(), set()
+        for d in list(receiver.deliveries):
+            body = json.loads(d.body)
+            key = json.dumps(body["data"], sort_keys=True) + body["type"]
+            ids.setdefault(key, set()).add(d.headers["webhook-id"])
+            if body["type"] == "report.received":
+                seen_reports.add(body["data"]["report_id"])
+            if body["type"] == "decision.made":
+                seen_decisions.add(body["data"]["id"])
+        return ids, seen_reports, seen_decisions
+
+    assert _wait(lambda: delivered()[1] >= set(reports) and delivered()[2] >= set(decisions), 120)
+    ids, _, _ = delivered()
+    assert all(len(v) == 1 for v in ids.values()), "a redelivery changed its webhook-id"
+    server.kill()
