@@ -355,6 +355,15 @@ class _Items(_Repo):
         )
         return sorted(mine, key=lambda i: i.id, reverse=True)[:limit]
 
+    def holding_media(self, *, tenant_id: str, digest: str) -> int:
+        return sum(
+            1
+            for i in self.s.items.values()
+            if i.tenant_id == tenant_id
+            and i.erased_at is None
+            and any(p.get("digest") == digest for p in i.parts)
+        )
+
     def erase(self, *, tenant_id: str, item_id: str, parts: Sequence[dict[str, Any]]) -> None:
         record = self.get(tenant_id=tenant_id, item_id=item_id)
         if record is not None:

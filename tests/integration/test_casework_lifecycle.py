@@ -323,3 +323,22 @@ def test_account_actions_and_erasure(api: Api) -> None:
     from tamis.audit.chain import verify
 
     assert verify(api.rt.audit.sealed()).ok
+
+
+def test_erasing_one_item_keeps_a_photo_another_item_still_shows(api: Api) -> None:
+    import base64
+
+    photo = base64.b64encode(b"\xff\xd8\xff the same photo").decode()
+    items = [
+        api.client.post(
+            "/v1/items",
+            headers=api.auth(),
+            json={"external_id": f"p{i}", "parts": [{"type": "image", "data": photo}]},
+        ).json()
+        for i in range(2)
+    ]
+    digest = items[0]["parts"][0]["digest"]
+    api.client.delete(f"/v1/items/{items[0]['id']}/content", headers=api.auth())
+    assert api.rt.media.get(tenant_id=api.tenant_id, digest=digest) is not None
+    api.client.delete(f"/v1/items/{items[1]['id']}/content", headers=api.auth())
+    assert api.rt.media.get(tenant_id=api.tenant_id, digest=digest) is None

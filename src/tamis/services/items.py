@@ -244,12 +244,17 @@ def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
         tx.events.append(
             tenant_id=tenant_id, type="item.erased", subject=item_id, digest=record.content_digest
         )
-        for part in record.parts:
-            if part.get("digest") and part["kind"] in ("image", "video"):
-                tx.media.mark_erased(tenant_id=tenant_id, digest=part["digest"])
-    for part in record.parts:
-        if part.get("digest") and part["kind"] in ("image", "video"):
-            rt.media.delete(tenant_id=tenant_id, digest=part["digest"])
+        # The same photo posted in another item stays until that item is erased too.
+        unshared = {
+            p["digest"]
+            for p in record.parts
+            if p["kind"] in ("image", "video")
+            and not tx.items.holding_media(tenant_id=tenant_id, digest=p["digest"])
+        }
+        for digest in unshared:
+            tx.media.mark_erased(tenant_id=tenant_id, digest=digest)
+    for digest in unshared:
+        rt.media.delete(tenant_id=tenant_id, digest=digest)
     return get(rt, tenant_id=tenant_id, item_id=item_id)
 
 

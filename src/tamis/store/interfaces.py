@@ -261,6 +261,10 @@ class Items(Protocol):
         """Replace the stored parts with their erased form and stamp the erasure."""
         ...
 
+    def holding_media(self, *, tenant_id: str, digest: str) -> int:
+        """How many items not erased still hold the medium with this digest."""
+        ...
+
 
 class NewReport(Protocol):
     """What a reporter tells (the API's request model satisfies it)."""

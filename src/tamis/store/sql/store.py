@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -337,6 +337,18 @@ class SqlItems(_Repo):
             .limit(limit)
         )
         return [_item(r) for r in rows]
+
+    def holding_media(self, *, tenant_id: str, digest: str) -> int:
+        return (
+            self.s.scalar(
+                select(func.count()).where(
+                    m.Item.tenant_id == tenant_id,
+                    m.Item.erased_at.is_(None),
+                    cast(m.Item.parts, String).contains(digest),
+                )
+            )
+            or 0
+        )
 
     def erase(self, *, tenant_id: str, item_id: str, parts: Sequence[dict[str, Any]]) -> None:
         self.s.execute(
