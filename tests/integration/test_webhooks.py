@@ -79,3 +79,31 @@ def test_rotation_signs_with_both_secrets(api: Api, receiver: Receiver) -> None:
     assert len(delivery.headers["webhook-signature"].split(" ")) == 2
     for secret in (old_secret, new_secret):
         assert json.loads(delivery.body) == Webhook(secret).verify(delivery.body, delivery.headers)
+
+
+def test_rotating_through_the_api_keeps_both_signatures_during_the_overlap(
+    api: Api, receiver: Receiver
+) -> None:
+    receiver.fail_first = 0
+    hook = api.client.post("/v1/webhooks", headers=api.auth(), json={"url": receiver.url}).json()
+    rotated = api.client.post(
+        f"/v1/webhooks/{hook['id']}/rotate?overlap_hours=1", headers=api.auth()
+    ).json()
+    assert rotated["secret"] != hook["secret"]
+    api.client.post(
+        "/v1/items", headers=api.auth(), json={"external_id": "w3", "text": "hi", "async": True}
+    )
+    run_one(api.rt, "w")
+    with httpx.Client() as client:
+        deliver_due(api.rt.deliveries, client)
+    [delivery] = receiver.deliveries
+    for secret in (hook["secret"], rotated["secret"]):
+        Webhook(secret).verify(delivery.body, delivery.headers)
+    api.client.post(f"/v1/webhooks/{hook['id']}/rotate?overlap_hours=0", headers=api.auth())
+    api.client.post(
+        "/v1/items", headers=api.auth(), json={"external_id": "w4", "text": "hi", "async": True}
+    )
+    run_one(api.rt, "w")
+    with httpx.Client() as client:
+        deliver_due(api.rt.deliveries, client)
+    assert len(receiver.deliveries[-1].headers["webhook-signature"].split(" ")) == 1
