@@ -20,7 +20,7 @@ from tamis.services import idempotency, keys, lexicon, policies, webhooks
 from tamis.services.idempotency import IdempotencyKey, Replay
 from tamis.services.keys import Principal
 from tamis.services.runtime import Runtime
-from tamis.store.interfaces import Transaction
+from tamis.store.interfaces import Transaction, WebhookRecord
 
 keys_router = APIRouter(prefix="/v1/keys", tags=["keys"])
 policy_router = APIRouter(prefix="/v1/policy", tags=["policy"])
@@ -230,17 +230,23 @@ class WebhookPublic(BaseModel):
     created_at: datetime
     secret: str | None = Field(None, description="Shown once: verify signatures with it.")
 
+    @classmethod
+    def of(cls, w: WebhookRecord, *, show_secret: bool = False) -> WebhookPublic:
+        return cls(
+            id=w.id,
+            url=w.url,
+            events=list(w.events),
+            active=w.active,
+            created_at=w.created_at,
+            secret=w.secret if show_secret else None,
+        )
+
 
 @webhooks_router.get("", response_model=list[WebhookPublic])
 def list_webhooks(rt: RuntimeDep, principal: Admin) -> list[WebhookPublic]:
     with rt.store.read() as tx:
         rows = tx.webhooks.list(tenant_id=principal.tenant_id)
-    return [
-        WebhookPublic(
-            id=w.id, url=w.url, events=list(w.events), active=w.active, created_at=w.created_at
-        )
-        for w in rows
-    ]
+    return [WebhookPublic.of(w) for w in rows]
 
 
 @webhooks_router.post("", status_code=201, response_model=WebhookPublic)
@@ -253,14 +259,7 @@ async def create_webhook(
 ) -> JSONResponse:
     def make(tx: Transaction) -> WebhookPublic:
         w = webhooks.create(tx, tenant_id=principal.tenant_id, url=body.url, events=body.events)
-        return WebhookPublic(
-            id=w.id,
-            url=w.url,
-            events=list(w.events),
-            active=w.active,
-            created_at=w.created_at,
-            secret=w.secret,
-        )
+        return WebhookPublic.of(w, show_secret=True)
 
     return await _create(request, rt, principal, idempotency_key, make)
 
@@ -276,14 +275,7 @@ def rotate_webhook_secret(
         w = webhooks.rotate(
             tx, tenant_id=principal.tenant_id, webhook_id=webhook_id, overlap_hours=overlap_hours
         )
-    return WebhookPublic(
-        id=w.id,
-        url=w.url,
-        events=list(w.events),
-        active=w.active,
-        created_at=w.created_at,
-        secret=w.secret,
-    )
+    return WebhookPublic.of(w, show_secret=True)
 
 
 class DeliveryPublic(BaseModel):
