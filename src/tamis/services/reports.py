@@ -106,17 +106,17 @@ def _maybe_hide(
     threshold = policy.document.notices.threshold(category)
     if threshold is None:
         return False
+    reporters = tx.reports.distinct_reporters(
+        tenant_id=tenant_id, item_id=item.id, category=category
+    )
+    if reporters < threshold:  # the common case, settled by one query
+        return False
     current = tx.decisions.current(tenant_id=tenant_id, item_id=item.id)
     if current is not None and (
         current.visibility != Visibility.NONE.value
         or not decisions.is_automated(current.decided_by)
     ):
         return False  # already restricted, or a person has decided: reports now wait for one
-    reporters = tx.reports.distinct_reporters(
-        tenant_id=tenant_id, item_id=item.id, category=category
-    )
-    if reporters < threshold:
-        return False
     rule = decisions.rule_for(policy, category)
     pending = tx.reports.unsettled(tenant_id=tenant_id, item_id=item.id)
     statement = Statement(

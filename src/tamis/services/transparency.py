@@ -230,8 +230,7 @@ def _overturned(
     ):
         return True
     return any(
-        _is_human(later) and not is_restrictive(later)
-        for later in successors.get(decision.id, [])
+        _is_human(later) and not is_restrictive(later) for later in successors.get(decision.id, [])
     )
 
 

@@ -31,9 +31,10 @@ def _record(cls: type[R], row: Any) -> R:
     return cls(**{name: getattr(row, name) for name in names})
 
 
-_report = m.Report.__table__.c
-_decision = m.Decision.__table__.c
-_INSERT_REPORT = insert(m.Report.__table__)
+_reports = m.Base.metadata.tables[m.Report.__tablename__]
+_report = _reports.c
+_decision = m.Base.metadata.tables[m.Decision.__tablename__].c
+_INSERT_REPORT = insert(_reports)
 _BY_REPORTER = select(*_report).where(
     _report.tenant_id == bindparam("tenant_id"),
     _report.item_id == bindparam("item_id"),
@@ -64,31 +65,32 @@ class _Repo:
 
 class SqlReports(_Repo):
     def add(self, *, tenant_id: str, item_id: str, report: ports.NewReport) -> ports.ReportRecord:
-        if report.reporter_id is not None and self.by_reporter(
-            tenant_id=tenant_id, item_id=item_id, reporter_id=report.reporter_id
-        ):
-            raise Conflict("this reporter has already reported this item")
-        record = ports.ReportRecord(
-            id=new_id("rpt"),
-            tenant_id=tenant_id,
-            item_id=item_id,
-            reporter_id=report.reporter_id,
-            reporter_kind=report.reporter_kind,
-            category=report.category,
-            other_reason=report.other_reason,
-            explanation=report.explanation,
-            illegal=report.illegal,
-            law=report.law,
-            good_faith=report.good_faith,
-            created_at=utcnow(),
-            decision_id=None,
-            outcome_at=None,
-        )
+        """Insert the report; the unique (tenant, item, reporter) key turns a second one away.
+
+        Callers that go on after a `Conflict` run this in a savepoint (as the report intake
+        does): on PostgreSQL the failed insert spoils the rest of the transaction otherwise.
+        """
+        values: dict[str, Any] = {
+            "id": new_id("rpt"),
+            "tenant_id": tenant_id,
+            "item_id": item_id,
+            "reporter_id": report.reporter_id,
+            "reporter_kind": report.reporter_kind,
+            "category": report.category,
+            "other_reason": report.other_reason,
+            "explanation": report.explanation,
+            "illegal": report.illegal,
+            "law": report.law,
+            "good_faith": report.good_faith,
+            "created_at": utcnow(),
+            "decision_id": None,
+            "outcome_at": None,
+        }
         try:
-            self.s.connection().execute(_INSERT_REPORT, dataclasses.asdict(record))
-        except IntegrityError:  # a concurrent report by the same reporter won the race
+            self.s.connection().execute(_INSERT_REPORT, values)
+        except IntegrityError:
             raise Conflict("this reporter has already reported this item") from None
-        return record
+        return ports.ReportRecord(**values)
 
     def get(self, *, tenant_id: str, report_id: str) -> ports.ReportRecord | None:
         row = self.s.get(m.Report, report_id)

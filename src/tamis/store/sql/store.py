@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, func, select, update
+from sqlalchemy import String, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -258,6 +258,10 @@ class SqlLexicon(_Repo):
         )
 
 
+_items = m.Base.metadata.tables[m.Item.__tablename__]
+_ITEM = select(*_items.c).where(_items.c.id == bindparam("item_id"))
+
+
 class SqlItems(_Repo):
     def add(
         self,
@@ -302,8 +306,9 @@ class SqlItems(_Repo):
         return _item(row)
 
     def get(self, *, tenant_id: str, item_id: str) -> ports.ItemRecord | None:
-        row = self.s.get(m.Item, item_id)
-        return _item(row) if row is not None and row.tenant_id == tenant_id else None
+        # a Core statement, not an ORM load: every reader's report starts here
+        row = self.s.connection().execute(_ITEM, {"item_id": item_id}).first()
+        return _item(row) if row is not None and row.tenant_id == tenant_id else None  # type: ignore[arg-type]
 
     def by_external_id(self, *, tenant_id: str, external_id: str) -> ports.ItemRecord | None:
         row = self.s.scalar(
