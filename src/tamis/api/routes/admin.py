@@ -5,7 +5,6 @@ All of it needs the `admin` scope and acts only inside the key's own tenant.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -13,13 +12,11 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from tamis.api import creating
 from tamis.api.deps import Admin, IdempotencyHeader, RuntimeDep
 from tamis.api.schemas import StrictIn
 from tamis.errors import InvalidInput, NotFound
-from tamis.services import idempotency, keys, lexicon, policies, webhooks
-from tamis.services.idempotency import IdempotencyKey, Replay
-from tamis.services.keys import Principal
-from tamis.services.runtime import Runtime
+from tamis.services import keys, lexicon, policies, webhooks
 from tamis.store.interfaces import Transaction, WebhookRecord
 
 keys_router = APIRouter(prefix="/v1/keys", tags=["keys"])
@@ -62,34 +59,6 @@ def _key(r: Any) -> dict[str, Any]:
     }
 
 
-async def _create(
-    request: Request,
-    rt: Runtime,
-    principal: Principal,
-    key: str | None,
-    make: Callable[[Transaction], BaseModel],
-    *,
-    forget: frozenset[str] = frozenset(),
-) -> JSONResponse:
-    """Create something in one transaction, honouring an `Idempotency-Key`.
-
-    Fields in `forget` are left out of the stored replay (a key's secret is never stored).
-    """
-    route = f"{request.method} {request.url.path}"
-    idem = IdempotencyKey.of(key, route=route, body=await request.body())
-    try:
-        with rt.store.write() as tx:
-            idempotency.check(tx, tenant_id=principal.tenant_id, idem=idem)
-            out = make(tx).model_dump(mode="json")
-            kept = {k: (None if k in forget else v) for k, v in out.items()}
-            idempotency.save(
-                tx, tenant_id=principal.tenant_id, idem=idem, status_code=201, body=kept
-            )
-    except Replay as replay:
-        return JSONResponse(replay.body, status_code=replay.status_code)
-    return JSONResponse(out, status_code=201)
-
-
 @keys_router.post("", status_code=201, response_model=KeyPublic)
 async def create_key(
     request: Request,
@@ -98,14 +67,19 @@ async def create_key(
     principal: Admin,
     idempotency_key: IdempotencyHeader = None,
 ) -> JSONResponse:
-    def make(tx: Transaction) -> KeyPublic:
+    def make(tx: Transaction) -> dict[str, Any]:
         record, secret = keys.create(
             tx, tenant_id=principal.tenant_id, name=body.name, scopes=body.scopes
         )
-        return KeyPublic(**_key(record), secret=secret)
+        return KeyPublic(**_key(record), secret=secret).model_dump(mode="json")
 
-    return await _create(
-        request, rt, principal, idempotency_key, make, forget=frozenset({"secret"})
+    return await creating.create(
+        request,
+        rt,
+        tenant_id=principal.tenant_id,
+        key=idempotency_key,
+        make=make,
+        forget=frozenset({"secret"}),  # a key's secret is shown once and never stored
     )
 
 
@@ -257,11 +231,13 @@ async def create_webhook(
     principal: Admin,
     idempotency_key: IdempotencyHeader = None,
 ) -> JSONResponse:
-    def make(tx: Transaction) -> WebhookPublic:
+    def make(tx: Transaction) -> dict[str, Any]:
         w = webhooks.create(tx, tenant_id=principal.tenant_id, url=body.url, events=body.events)
-        return WebhookPublic.of(w, show_secret=True)
+        return WebhookPublic.of(w, show_secret=True).model_dump(mode="json")
 
-    return await _create(request, rt, principal, idempotency_key, make)
+    return await creating.create(
+        request, rt, tenant_id=principal.tenant_id, key=idempotency_key, make=make
+    )
 
 
 @webhooks_router.post("/{webhook_id}/rotate", response_model=WebhookPublic)

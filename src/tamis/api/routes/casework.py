@@ -8,8 +8,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, Field
-from starlette.concurrency import run_in_threadpool
 
+from tamis.api import creating
 from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, Moderator, Reports, RuntimeDep
 from tamis.api.schemas import StrictIn
 from tamis.api.schemas.items import ItemPublic
@@ -25,32 +25,6 @@ reports_router = APIRouter(prefix="/v1/reports", tags=["reports"])
 decisions_router = APIRouter(tags=["decisions"])
 appeals_router = APIRouter(prefix="/v1/appeals", tags=["appeals"])
 authors_router = APIRouter(prefix="/v1/authors", tags=["authors"])
-
-
-async def _created(
-    request: Request,
-    rt: Runtime,
-    tenant_id: str,
-    key: str | None,
-    make: Any,
-) -> JSONResponse:
-    """Run `make(tx)` in a write transaction (in a thread), honouring an Idempotency-Key."""
-    idem = IdempotencyKey.of(
-        key, route=f"{request.method} {request.url.path}", body=await request.body()
-    )
-
-    def work() -> dict[str, Any]:
-        with rt.store.write() as tx:
-            idempotency.check(tx, tenant_id=tenant_id, idem=idem)
-            body: dict[str, Any] = make(tx)
-            idempotency.save(tx, tenant_id=tenant_id, idem=idem, status_code=201, body=body)
-        rt.outbox_ready.set()
-        return body
-
-    try:
-        return JSONResponse(await run_in_threadpool(work), status_code=201)
-    except Replay as replay:
-        return JSONResponse(replay.body, status_code=replay.status_code)
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -218,7 +192,9 @@ async def decide_item(
             decision, tx.items.get(tenant_id=principal.tenant_id, item_id=item_id)
         )
 
-    return await _created(request, rt, principal.tenant_id, idempotency_key, make)
+    return await creating.create(
+        request, rt, tenant_id=principal.tenant_id, key=idempotency_key, make=make
+    )
 
 
 @decisions_router.get("/v1/items/{item_id}/decisions")
@@ -318,7 +294,9 @@ async def decide_account(
         )
         return decisions.public(decision, None)
 
-    return await _created(request, rt, principal.tenant_id, idempotency_key, make)
+    return await creating.create(
+        request, rt, tenant_id=principal.tenant_id, key=idempotency_key, make=make
+    )
 
 
 # --- appeals ---------------------------------------------------------------------------------
@@ -366,7 +344,9 @@ async def create_appeal(
         )
         return appeals.public(appeal)
 
-    return await _created(request, rt, principal.tenant_id, idempotency_key, make)
+    return await creating.create(
+        request, rt, tenant_id=principal.tenant_id, key=idempotency_key, make=make
+    )
 
 
 @appeals_router.get("/{appeal_id}")
@@ -407,4 +387,6 @@ async def decide_appeal(
             "new_decision": decisions.public(new, None) if new else None,
         }
 
-    return await _created(request, rt, principal.tenant_id, idempotency_key, make)
+    return await creating.create(
+        request, rt, tenant_id=principal.tenant_id, key=idempotency_key, make=make
+    )
