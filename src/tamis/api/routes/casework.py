@@ -15,6 +15,7 @@ from tamis.api.schemas import StrictIn
 from tamis.api.schemas.items import ItemPublic
 from tamis.core.decisions import AccountAction, Source, Visibility
 from tamis.errors import InvalidInput, NotFound
+from tamis.ids import utcnow
 from tamis.services import appeals, decisions, idempotency, items, reports
 from tamis.services.idempotency import IdempotencyKey, Replay
 from tamis.services.intake import Intake
@@ -233,8 +234,6 @@ def erase_item_content(item_id: str, rt: RuntimeDep, principal: ItemsWrite) -> I
 @authors_router.get("/{author_id}")
 def author_history(author_id: str, rt: RuntimeDep, principal: ItemsRead) -> dict[str, Any]:
     """An author's items, decisions, strikes and account actions, by the platform's account id."""
-    from tamis.ids import utcnow
-
     now = utcnow()
     with rt.store.read() as tx:
         authored = tx.items.for_author(
