@@ -17,6 +17,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from tamis.cli_dsa import dsa_app
+from tamis.cli_links import links_app
 from tamis.core import policy as policies
 from tamis.core.verdict import Verdict
 from tamis.errors import TamisError
@@ -45,6 +46,7 @@ for sub, name in (
 ):
     app.add_typer(sub, name=name)
 app.add_typer(dsa_app, name="dsa")
+app.add_typer(links_app, name="links")
 
 out = Console()
 err = Console(stderr=True)

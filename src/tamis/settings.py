@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     media_retention_days: int | None = Field(default=None, ge=1)
     """Delete stored media this many days after upload; unset keeps them until erased."""
 
+    flood_window_seconds: int = Field(default=3600, ge=0)
+    """How far back stored items count as near-copies of a new one; 0 turns the check off."""
+    flood_authors: int = Field(default=5, ge=2)
+    """Near-copies from this many distinct authors (this one included) make a flood."""
+    flood_items: int = Field(default=10, ge=2)
+    """So do this many near-copies (this one included), whoever posted them."""
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -20,8 +20,8 @@ from typing import Any, ClassVar, cast
 
 from tamis.analyzers.base import Analysis, Analyzer, PartContext
 from tamis.core import taxonomy
-from tamis.core.content import Part, PartKind, TextPart
-from tamis.core.verdict import LexiconHit, Signal, TextSpan
+from tamis.core.content import LinkPart, Part, PartKind, TextPart
+from tamis.core.verdict import LexiconHit, LinkHit, Signal, TextSpan
 from tamis.errors import Conflict
 from tamis.ids import new_id, utcnow
 from tamis.store import interfaces as ports
@@ -101,6 +101,10 @@ class AnalyzerConformance:
                     if isinstance(evidence, TextSpan | LexiconHit):
                         assert isinstance(part, TextPart)
                         assert 0 <= evidence.start < evidence.end <= len(part.text)
+                    if isinstance(evidence, LinkHit):
+                        assert isinstance(part, TextPart | LinkPart)
+                        held = part.text if isinstance(part, TextPart) else part.url
+                        assert 0 <= evidence.start < evidence.end <= len(held)
 
     def test_covered_categories_are_known(self) -> None:
         for _, _, analysis in self._analyses():
@@ -117,6 +121,11 @@ class _State:
     keys: dict[str, tuple[ports.KeyRecord, str]] = field(default_factory=dict)
     policies: dict[tuple[str, int], ports.PolicyRecord] = field(default_factory=dict)
     terms: dict[tuple[str, str, str], ports.TermRecord] = field(default_factory=dict)
+    link_rules: dict[tuple[str, str, str], ports.LinkRuleRecord] = field(default_factory=dict)
+    fingerprints: list[tuple[str, frozenset[int], ports.FingerprintRecord]] = field(
+        default_factory=list
+    )
+    """(tenant id, band keys, fingerprint), oldest first."""
     items: dict[str, ports.ItemRecord] = field(default_factory=dict)
     media: dict[tuple[str, str], tuple[datetime | None, datetime | None]] = field(
         default_factory=dict
@@ -128,6 +137,7 @@ class _State:
     idempotency: dict[tuple[str, str], ports.StoredResponse] = field(default_factory=dict)
     shares: set[tuple[str, str]] = field(default_factory=set)
     reports: dict[str, ports.ReportRecord] = field(default_factory=dict)
+    examples: dict[str, ports.ExampleRecord] = field(default_factory=dict)
     decisions: dict[str, ports.DecisionRecord] = field(default_factory=dict)
     appeals: dict[str, ports.AppealRecord] = field(default_factory=dict)
     strikes: list[tuple[str, ports.StrikeRecord]] = field(default_factory=list)
@@ -163,6 +173,8 @@ class _MemoryRepos:
         self.keys = _Keys(state)
         self.policies = _Policies(state)
         self.lexicon = _Lexicon(state)
+        self.link_rules = _LinkRules(state)
+        self.fingerprints = _Fingerprints(state)
         self.items = _Items(state)
         self.media = _Media(state)
         self.events = _Events(state)
@@ -171,6 +183,7 @@ class _MemoryRepos:
         self.outbox = _Outbox(state)
         self.idempotency = _Idempotency(state)
         self.reports = _Reports(state)
+        self.examples = _Examples(state)
         self.decisions = _Decisions(state)
         self.appeals = _Appeals(state)
         self.strikes = _Strikes(state)
@@ -277,6 +290,66 @@ class _Lexicon(_Repo):
         return sorted(owner for owner, sub in self.s.shares if sub == subscriber_id)
 
 
+class _LinkRules(_Repo):
+    def add(self, *, tenant_id: str, list: str, pattern: str, category: str | None) -> bool:
+        key = (tenant_id, list, pattern)
+        existing = self.s.link_rules.get(key)
+        if existing is not None and existing.category == category:
+            return False
+        created = existing.created_at if existing is not None else utcnow()
+        self.s.link_rules[key] = ports.LinkRuleRecord(list, pattern, category, created)
+        return True
+
+    def remove(self, *, tenant_id: str, list: str, pattern: str) -> bool:
+        return self.s.link_rules.pop((tenant_id, list, pattern), None) is not None
+
+    def list(self, *, tenant_id: str) -> Sequence[ports.LinkRuleRecord]:
+        return [r for (t, _, _), r in sorted(self.s.link_rules.items()) if t == tenant_id]
+
+
+class _Fingerprints(_Repo):
+    def add(
+        self,
+        *,
+        tenant_id: str,
+        item_id: str,
+        author_id: str | None,
+        signature: str,
+        keys: Sequence[int],
+        created_at: datetime,
+    ) -> None:
+        record = ports.FingerprintRecord(item_id, author_id, signature, created_at)
+        self.s.fingerprints.append((tenant_id, frozenset(keys), record))
+
+    def candidates(
+        self,
+        *,
+        tenant_id: str,
+        keys: Sequence[int],
+        since: datetime,
+        exclude_item: str | None,
+        limit: int,
+    ) -> Sequence[ports.FingerprintRecord]:
+        wanted = set(keys)
+        found = [
+            r
+            for t, k, r in self.s.fingerprints
+            if t == tenant_id and r.created_at >= since and r.item_id != exclude_item and k & wanted
+        ]
+        return sorted(found, key=lambda r: r.created_at)[:limit]
+
+    def prune(self, *, tenant_id: str, before: datetime) -> int:
+        kept = [f for f in self.s.fingerprints if f[0] != tenant_id or f[2].created_at >= before]
+        pruned = len(self.s.fingerprints) - len(kept)
+        self.s.fingerprints[:] = kept
+        return pruned
+
+    def forget(self, *, tenant_id: str, item_id: str) -> None:
+        self.s.fingerprints[:] = [
+            f for f in self.s.fingerprints if f[0] != tenant_id or f[2].item_id != item_id
+        ]
+
+
 class _Items(_Repo):
     def add(
         self,
@@ -316,6 +389,15 @@ class _Items(_Repo):
     def get(self, *, tenant_id: str, item_id: str) -> ports.ItemRecord | None:
         record = self.s.items.get(item_id)
         return record if record is not None and record.tenant_id == tenant_id else None
+
+    def many(
+        self, *, tenant_id: str, ids: Sequence[str] = (), external_ids: Sequence[str] = ()
+    ) -> Sequence[ports.ItemRecord]:
+        return [
+            i
+            for i in self.s.items.values()
+            if i.tenant_id == tenant_id and (i.id in ids or i.external_id in external_ids)
+        ]
 
     def by_external_id(self, *, tenant_id: str, external_id: str) -> ports.ItemRecord | None:
         return next(
@@ -535,31 +617,79 @@ class _Idempotency(_Repo):
         )
 
 
+class _Examples(_Repo):
+    def add(self, *, record: ports.ExampleRecord) -> None:
+        self.s.examples[record.id] = record
+
+    def get(self, *, tenant_id: str, example_id: str) -> ports.ExampleRecord | None:
+        record = self.s.examples.get(example_id)
+        return record if record is not None and record.tenant_id == tenant_id else None
+
+    def remove(self, *, tenant_id: str, example_id: str) -> bool:
+        if self.get(tenant_id=tenant_id, example_id=example_id) is None:
+            return False
+        del self.s.examples[example_id]
+        return True
+
+    def forget_item(self, *, tenant_id: str, item_id: str) -> int:
+        gone = [
+            e.id
+            for e in self.s.examples.values()
+            if e.tenant_id == tenant_id and e.item_id == item_id
+        ]
+        for example_id in gone:
+            del self.s.examples[example_id]
+        return len(gone)
+
+    def page(
+        self, *, tenant_id: str, category: str | None, after: str | None, limit: int
+    ) -> Sequence[ports.ExampleRecord]:
+        mine = sorted(
+            (
+                e
+                for e in self.s.examples.values()
+                if e.tenant_id == tenant_id
+                and (category is None or e.category == category)
+                and (after is None or e.id > after)
+            ),
+            key=lambda e: e.id,
+        )
+        return mine[:limit]
+
+
 class _Reports(_Repo):
     def add(self, *, tenant_id: str, item_id: str, report: ports.NewReport) -> ports.ReportRecord:
-        if report.reporter_id is not None and (
-            self.by_reporter(tenant_id=tenant_id, item_id=item_id, reporter_id=report.reporter_id)
-            is not None
-        ):
+        return self.add_many(tenant_id=tenant_id, reports=[(item_id, report)])[0]
+
+    def add_many(
+        self, *, tenant_id: str, reports: Sequence[tuple[str, ports.NewReport]]
+    ) -> list[ports.ReportRecord]:
+        pairs = [(item_id, r.reporter_id) for item_id, r in reports if r.reporter_id is not None]
+        if len(set(pairs)) < len(pairs) or self.reported(tenant_id=tenant_id, pairs=pairs):
             raise Conflict("this reporter has already reported this item")
-        record = ports.ReportRecord(
-            id=new_id("rpt"),
-            tenant_id=tenant_id,
-            item_id=item_id,
-            reporter_id=report.reporter_id,
-            reporter_kind=report.reporter_kind,
-            category=report.category,
-            other_reason=report.other_reason,
-            explanation=report.explanation,
-            illegal=report.illegal,
-            law=report.law,
-            good_faith=report.good_faith,
-            created_at=utcnow(),
-            decision_id=None,
-            outcome_at=None,
-        )
-        self.s.reports[record.id] = record
-        return record
+        now = utcnow()
+        records = [
+            ports.ReportRecord(
+                id=new_id("rpt"),
+                tenant_id=tenant_id,
+                item_id=item_id,
+                reporter_id=report.reporter_id,
+                reporter_kind=report.reporter_kind,
+                category=report.category,
+                other_reason=report.other_reason,
+                explanation=report.explanation,
+                illegal=report.illegal,
+                law=report.law,
+                good_faith=report.good_faith,
+                created_at=now,
+                decision_id=None,
+                outcome_at=None,
+            )
+            for item_id, report in reports
+        ]
+        for record in records:
+            self.s.reports[record.id] = record
+        return records
 
     def _mine(self, tenant_id: str) -> list[ports.ReportRecord]:
         return sorted(
@@ -571,14 +701,18 @@ class _Reports(_Repo):
         record = self.s.reports.get(report_id)
         return record if record is not None and record.tenant_id == tenant_id else None
 
-    def distinct_reporters(self, *, tenant_id: str, item_id: str, category: str) -> int:
-        return len(
-            {
-                r.reporter_id
-                for r in self._mine(tenant_id)
-                if r.item_id == item_id and r.category == category and r.reporter_id is not None
-            }
-        )
+    def reported(self, *, tenant_id: str, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        have = {(r.item_id, r.reporter_id) for r in self._mine(tenant_id)}
+        return {pair for pair in pairs if pair in have}
+
+    def reporters(
+        self, *, tenant_id: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        counts = dict.fromkeys(keys, 0)
+        for r in self._mine(tenant_id):
+            if r.reporter_id is not None and (r.item_id, r.category) in counts:
+                counts[r.item_id, r.category] += 1
+        return counts
 
     def unsettled(self, *, tenant_id: str, item_id: str) -> Sequence[ports.ReportRecord]:
         return [r for r in self._mine(tenant_id) if r.item_id == item_id and r.outcome_at is None]

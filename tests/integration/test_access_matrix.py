@@ -22,6 +22,11 @@ DECISION = {
 ROUTES: dict[tuple[str, str], tuple[str | None, dict[str, object] | bytes | None]] = {
     ("GET", "/v1/health"): (None, None),
     ("POST", "/v1/moderate"): ("moderate", {"text": "bonjour"}),
+    ("POST", "/v1/moderations"): ("moderate", {"input": "bonjour"}),
+    ("POST", "/v1alpha1/comments:analyze"): (
+        "moderate",
+        {"comment": {"text": "bonjour"}, "requestedAttributes": {"INSULT": {}}},
+    ),
     ("POST", "/v1/items"): ("items:write", ITEM),
     ("GET", "/v1/items/{item_id}"): ("items:read", None),
     ("GET", "/v1/keys"): ("admin", None),
@@ -32,6 +37,9 @@ ROUTES: dict[tuple[str, str], tuple[str | None, dict[str, object] | bytes | None
     ("GET", "/v1/lexicon"): ("admin", None),
     ("POST", "/v1/lexicon/terms"): ("admin", {"list": "allow", "term": "zut"}),
     ("DELETE", "/v1/lexicon/terms"): ("admin", {"list": "allow", "term": "zut"}),
+    ("GET", "/v1/links"): ("admin", None),
+    ("POST", "/v1/links/rules"): ("admin", {"list": "allow", "pattern": "example.org"}),
+    ("DELETE", "/v1/links/rules"): ("admin", {"list": "allow", "pattern": "example.org"}),
     ("GET", "/v1/webhooks"): ("admin", None),
     ("POST", "/v1/webhooks"): ("admin", {"url": "https://hooks.example.org/x"}),
     ("GET", "/v1/webhooks/deliveries"): ("admin", None),
@@ -64,6 +72,12 @@ ROUTES: dict[tuple[str, str], tuple[str | None, dict[str, object] | bytes | None
         },
     ),
     ("GET", "/v1/appeals/{appeal_id}"): ("items:read", None),
+    ("POST", "/v1/examples"): (
+        "moderator",
+        {"text": "achetez maintenant", "category": "spam", "violating": True},
+    ),
+    ("GET", "/v1/examples"): ("moderator", None),
+    ("DELETE", "/v1/examples/{example_id}"): ("moderator", None),
     ("POST", "/v1/appeals/{appeal_id}/decision"): (
         "moderator",
         {"moderator_id": "mod-2", "outcome": "upheld", "reasons": "fine"},
@@ -134,6 +148,9 @@ def test_no_route_answers_2xx_to_a_key_without_its_scope_or_tenant(api: Api, sco
     hook = api.client.post(
         "/v1/webhooks", headers=api.auth(), json={"url": "https://hooks.example.org/x"}
     ).json()
+    example = api.client.post(
+        "/v1/examples", headers=api.auth(), json=ROUTES[("POST", "/v1/examples")][1]
+    ).json()
     ids = {
         "item_id": item["id"],
         "key_id": own["id"],
@@ -143,6 +160,7 @@ def test_no_route_answers_2xx_to_a_key_without_its_scope_or_tenant(api: Api, sco
         "appeal_id": appeal["id"],
         "author_id": "a-1",
         "webhook_id": hook["id"],
+        "example_id": example["id"],
     }
 
     revoke = ("DELETE", "/v1/keys/{key_id}")  # last: it revokes the key under test

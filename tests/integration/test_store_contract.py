@@ -10,8 +10,14 @@ import pytest
 
 from tamis.errors import Conflict
 from tamis.ids import new_id, utcnow
-from tamis.services import keys, lexicon, policies, tenants
-from tamis.store.interfaces import AppealRecord, DecisionRecord, Store, Transaction
+from tamis.services import keys, lexicon, links, policies, tenants
+from tamis.store.interfaces import (
+    AppealRecord,
+    DecisionRecord,
+    ExampleRecord,
+    Store,
+    Transaction,
+)
 from tamis.store.sql import migrate
 from tamis.store.sql.store import SqlStore
 from tamis.testing import InMemoryStore
@@ -231,7 +237,7 @@ def test_a_duplicate_reporter_conflicts_and_writes_nothing(store: Store) -> None
         tx.reports.add(tenant_id=b.id, item_id="itm_3", report=_Report("u1"))
 
 
-def test_distinct_reporters_ignores_anonymous_reports_and_counts_per_category(
+def test_reporters_ignores_anonymous_reports_and_counts_per_category(
     store: Store,
 ) -> None:
     insult, spam = "toxicity/insult", "spam"
@@ -247,7 +253,9 @@ def test_distinct_reporters_ignores_anonymous_reports_and_counts_per_category(
                 report=_Report(None, reporter_kind="anonymous", good_faith=False),
             )
     with store.read() as tx:
-        assert tx.reports.distinct_reporters(tenant_id=a.id, item_id="itm_1", category=insult) == 0
+        assert tx.reports.reporters(tenant_id=a.id, keys=[("itm_1", insult)]) == {
+            ("itm_1", insult): 0
+        }
         assert len(tx.reports.unsettled(tenant_id=a.id, item_id="itm_1")) == 3
     with store.write() as tx:
         tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u1"))
@@ -255,14 +263,39 @@ def test_distinct_reporters_ignores_anonymous_reports_and_counts_per_category(
         tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u3", category=spam))
         tx.reports.add(tenant_id=a.id, item_id="itm_2", report=_Report("u4"))
         # reads inside the writing transaction see its own writes
-        assert tx.reports.distinct_reporters(tenant_id=a.id, item_id="itm_1", category=insult) == 2
+        assert tx.reports.reporters(tenant_id=a.id, keys=[("itm_1", insult)]) == {
+            ("itm_1", insult): 2
+        }
+    keys = [("itm_1", insult), ("itm_1", spam), ("itm_1", "other"), ("itm_2", insult)]
     with store.read() as tx:
-        count = tx.reports.distinct_reporters
-        assert count(tenant_id=a.id, item_id="itm_1", category=insult) == 2
-        assert count(tenant_id=a.id, item_id="itm_1", category=spam) == 1
-        assert count(tenant_id=a.id, item_id="itm_1", category="other") == 0
-        assert count(tenant_id=a.id, item_id="itm_2", category=insult) == 1
-        assert count(tenant_id=b.id, item_id="itm_1", category=insult) == 0
+        assert tx.reports.reporters(tenant_id=a.id, keys=keys) == dict(
+            zip(keys, [2, 1, 0, 1], strict=True)
+        )
+        assert tx.reports.reporters(tenant_id=b.id, keys=keys) == dict.fromkeys(keys, 0)
+        assert tx.reports.reported(
+            tenant_id=a.id, pairs=[("itm_1", "u1"), ("itm_1", "u4"), ("itm_2", "u4")]
+        ) == {("itm_1", "u1"), ("itm_2", "u4")}
+        assert tx.reports.reported(tenant_id=b.id, pairs=[("itm_1", "u1")]) == set()
+
+
+def test_add_many_is_all_or_nothing(store: Store) -> None:
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        _add_item(tx, a.id, "itm_1")
+        tx.reports.add(tenant_id=a.id, item_id="itm_1", report=_Report("u1"))
+    with pytest.raises(Conflict), store.write() as tx:
+        tx.reports.add_many(
+            tenant_id=a.id, reports=[("itm_1", _Report("u2")), ("itm_1", _Report("u1"))]
+        )
+    with store.read() as tx:
+        assert tx.reports.reporters(tenant_id=a.id, keys=[("itm_1", "toxicity/insult")]) == {
+            ("itm_1", "toxicity/insult"): 1
+        }
+        found = tx.items.many(tenant_id=a.id, ids=["itm_1", "nope"], external_ids=["ext-x"])
+        assert [i.id for i in found] == ["itm_1"]
+        found = tx.items.many(tenant_id=a.id, external_ids=["ext-itm_1"])
+        assert [i.id for i in found] == ["itm_1"]
+        assert tx.items.many(tenant_id="other", ids=["itm_1"], external_ids=["ext-itm_1"]) == []
 
 
 def test_reports_settle(store: Store) -> None:
@@ -543,3 +576,135 @@ def test_webhooks_rotate(store: Store) -> None:
             replace(hook, secret="s3", previous_secret="s2", previous_secret_until=later)
         ]
         assert tx.webhooks.list(tenant_id=b.id) == []
+
+
+def _example(tenant_id: str, text: str, item_id: str | None = None) -> ExampleRecord:
+    return ExampleRecord(
+        id=new_id("exm"),
+        tenant_id=tenant_id,
+        text=text,
+        language=None,
+        category="spam" if item_id else "custom/crypto",
+        violating=True,
+        source="decision" if item_id else "api",
+        item_id=item_id,
+        decision_id=None,
+        created_at=utcnow(),
+    )
+
+
+def test_examples_page_forget_and_remove(store: Store) -> None:
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        made = [_example(a.id, t, item) for t, item in [("1", None), ("2", "itm_1"), ("3", None)]]
+        made.sort(key=lambda e: e.id)  # ids made in the same millisecond sort at random
+        for record in [*made, _example(b.id, "theirs")]:
+            tx.examples.add(record=record)
+    with store.read() as tx:
+        page = tx.examples.page(tenant_id=a.id, category=None, after=None, limit=2)
+        assert page == made[:2]
+        assert tx.examples.page(tenant_id=a.id, category=None, after=page[-1].id, limit=5) == [
+            made[2]
+        ]
+        custom = tx.examples.page(tenant_id=a.id, category="custom/crypto", after=None, limit=5)
+        assert sorted(e.text for e in custom) == ["1", "3"]
+        assert tx.examples.get(tenant_id=b.id, example_id=made[0].id) is None
+    with store.write() as tx:
+        assert tx.examples.forget_item(tenant_id=b.id, item_id="itm_1") == 0
+        assert tx.examples.forget_item(tenant_id=a.id, item_id="itm_1") == 1
+        first_api = next(e for e in made if e.item_id is None)
+        assert not tx.examples.remove(tenant_id=b.id, example_id=first_api.id)
+        assert tx.examples.remove(tenant_id=a.id, example_id=first_api.id)
+    with store.read() as tx:
+        left = tx.examples.page(tenant_id=a.id, category=None, after=None, limit=5)
+        assert left == [e for e in made if e.item_id is None and e is not first_api]
+
+
+def test_link_rules_are_tenant_scoped_and_idempotent(store: Store) -> None:
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        assert links.add_rule(
+            tx, tenant_id=a.id, list_name="block", pattern="Spam-Site.NET", category=None
+        ) == ("spam-site.net", True)
+        assert links.add_rule(
+            tx, tenant_id=a.id, list_name="block", pattern="spam-site.net", category=None
+        ) == ("spam-site.net", False)
+        assert links.add_rule(
+            tx, tenant_id=a.id, list_name="block", pattern="spam-site.net", category="scam"
+        ) == ("spam-site.net", True)
+        links.add_rule(tx, tenant_id=a.id, list_name="allow", pattern="*.ok.org", category=None)
+    with store.read() as tx:
+        rules = [(r.list, r.pattern, r.category) for r in tx.link_rules.list(tenant_id=a.id)]
+        assert rules == [("allow", "*.ok.org", None), ("block", "spam-site.net", "scam")]
+        assert tx.link_rules.list(tenant_id=b.id) == []
+    with store.write() as tx:
+        assert not links.remove_rule(tx, tenant_id=b.id, list_name="block", pattern="spam-site.net")
+        assert links.remove_rule(
+            tx, tenant_id=a.id, list_name="block", pattern="https://SPAM-site.net"
+        )
+    with store.read() as tx:
+        assert [r.pattern for r in tx.link_rules.list(tenant_id=a.id)] == ["*.ok.org"]
+
+
+def test_fingerprints_are_found_by_key_within_the_window_and_tenant(store: Store) -> None:
+    now = utcnow()
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        for i, (tenant, keys, age) in enumerate(
+            [(a, [1, 2], 10), (a, [2, 3], 2000), (a, [4], 10), (b, [1, 2], 10), (a, [1], 5)]
+        ):
+            tx.fingerprints.add(
+                tenant_id=tenant.id,
+                item_id=f"itm_{i}",
+                author_id=f"acct-{i}" if i != 4 else None,
+                signature=f"sig{i}",
+                keys=keys,
+                created_at=now - timedelta(seconds=age),
+            )
+    since = now - timedelta(seconds=600)
+    with store.read() as tx:
+        found = tx.fingerprints.candidates(
+            tenant_id=a.id, keys=[1, 2, 3], since=since, exclude_item=None, limit=10
+        )
+        assert [(f.item_id, f.author_id, f.signature) for f in found] == [
+            ("itm_0", "acct-0", "sig0"),
+            ("itm_4", None, "sig4"),
+        ]
+        assert found[0].created_at.tzinfo is not None
+        assert [
+            f.item_id
+            for f in tx.fingerprints.candidates(
+                tenant_id=a.id, keys=[1, 2], since=since, exclude_item="itm_0", limit=10
+            )
+        ] == ["itm_4"]
+        assert (
+            len(
+                tx.fingerprints.candidates(
+                    tenant_id=a.id, keys=[1, 2], since=since, exclude_item=None, limit=1
+                )
+            )
+            == 1
+        )
+    with store.write() as tx:
+        assert tx.fingerprints.prune(tenant_id=a.id, before=since) == 1
+        tx.fingerprints.forget(tenant_id=a.id, item_id="itm_0")
+    with store.read() as tx:
+        assert [
+            f.item_id
+            for f in tx.fingerprints.candidates(
+                tenant_id=a.id,
+                keys=[1, 2, 3, 4],
+                since=now - timedelta(days=1),
+                exclude_item=None,
+                limit=10,
+            )
+        ] == ["itm_2", "itm_4"]
+        assert [
+            f.item_id
+            for f in tx.fingerprints.candidates(
+                tenant_id=b.id, keys=[1], since=since, exclude_item=None, limit=10
+            )
+        ] == ["itm_3"]

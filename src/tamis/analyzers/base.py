@@ -35,12 +35,15 @@ class PartContext:
 
 @dataclass(frozen=True, slots=True)
 class TenantTerms:
-    """A tenant's own additions to the lexicon: terms to block and terms to allow."""
+    """A tenant's own additions to the lexicon: terms to block and terms to allow, and its link
+    rules."""
 
     block: tuple[tuple[str, str], ...] = ()
     """(term, category) pairs."""
     allow: tuple[str, ...] = ()
     version: str = ""
+    links: tuple[tuple[str, str, str], ...] = ()
+    """(list, pattern, category) link rules; `list` is block or allow (see `text.links`)."""
 
 
 @runtime_checkable

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,7 +11,18 @@ from fastapi import FastAPI
 from tamis import __version__
 from tamis.api import problems
 from tamis.api.limits import RequestLimits
-from tamis.api.routes import admin, casework, dsa, health, items, moderate
+from tamis.api.routes import (
+    admin,
+    casework,
+    compat_openai,
+    compat_perspective,
+    dsa,
+    examples,
+    health,
+    items,
+    links,
+    moderate,
+)
 from tamis.jobs.worker import Workers
 from tamis.services.runtime import Runtime
 from tamis.settings import Settings
@@ -31,6 +43,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt.language_identifier.identify("warm up the language models before the first request")
+        for analyzer in rt.analyzers:  # load models now, not on the first request
+            warm = getattr(analyzer, "warm", None)
+            if callable(warm):
+                await asyncio.to_thread(warm)
         workers = Workers(rt, job_threads=settings.workers)
         if settings.workers > 0:
             workers.start()
@@ -56,13 +72,17 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         admin.keys_router,
         admin.policy_router,
         admin.lexicon_router,
+        links.router,
         admin.webhooks_router,
         admin.jobs_router,
         casework.reports_router,
         casework.decisions_router,
         casework.appeals_router,
         casework.authors_router,
+        examples.router,
         dsa.router,
+        compat_openai.router,
+        compat_perspective.router,
     ):
         app.include_router(router)
     app.add_middleware(

@@ -19,6 +19,14 @@ from tamis.services.runtime import Runtime
 from tamis.store.interfaces import Transaction
 
 
+async def idempotency_of(request: Request, key: str | None) -> IdempotencyKey | None:
+    """The request's Idempotency-Key with its digest; the body is read only when there is one."""
+    if key is None:
+        return None
+    route = f"{request.method} {request.scope['path']}"
+    return IdempotencyKey.of(key, route=route, body=await request.body())
+
+
 async def create(
     request: Request,
     rt: Runtime,
@@ -29,9 +37,7 @@ async def create(
     forget: frozenset[str] = frozenset(),
 ) -> JSONResponse:
     """201 with `make(tx)`'s body; fields in `forget` are left out of the stored replay."""
-    idem = IdempotencyKey.of(
-        key, route=f"{request.method} {request.url.path}", body=await request.body()
-    )
+    idem = await idempotency_of(request, key)
 
     def work() -> dict[str, Any]:
         with rt.store.write() as tx:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tamis.analyzers.base import Analyzer, LanguageIdentifier, PartContext, TenantTerms
+from tamis.analyzers.base import Analysis, Analyzer, LanguageIdentifier, PartContext, TenantTerms
 from tamis.core import policy as policies
 from tamis.core import taxonomy
 from tamis.core.content import Content, TextPart
@@ -30,7 +30,10 @@ def moderate(
     *,
     language_identifier: LanguageIdentifier | None = None,
     tenant_terms: TenantTerms | None = None,
+    external: Sequence[tuple[AnalyzerRef, Analysis]] = (),
 ) -> Verdict:
+    """Judge `content`; `external` adds what was found outside the analyzers because it needs
+    stored state (near-duplicate floods across items), folded in like any analyzer's."""
     signals: list[Signal] = []
     covered: set[str] = set()
     markers: list[str] = []
@@ -41,6 +44,7 @@ def moderate(
             language_identifier.name, language_identifier.version
         )
 
+    found: list[tuple[AnalyzerRef, Analysis]] = []
     for index, part in enumerate(content.parts):
         part_languages: tuple[Language, ...] = ()
         if language_identifier is not None and isinstance(part, TextPart):
@@ -53,12 +57,15 @@ def moderate(
         for analyzer in analyzers:
             if part.kind not in analyzer.accepts:
                 continue
-            used[analyzer.name] = AnalyzerRef(analyzer.name, analyzer.version)
-            analysis = analyzer.analyze(part, context)
-            signals.extend(analysis.signals)
-            covered.update(analysis.covered)
-            covered.update(s.category for s in analysis.signals)
-            markers.extend(m for m in analysis.markers if m not in markers)
+            ref = AnalyzerRef(analyzer.name, analyzer.version)
+            found.append((ref, analyzer.analyze(part, context)))
+
+    for ref, analysis in [*found, *external]:
+        used[ref.name] = ref
+        signals.extend(analysis.signals)
+        covered.update(analysis.covered)
+        covered.update(s.category for s in analysis.signals)
+        markers.extend(m for m in analysis.markers if m not in markers)
 
     scores: dict[str, float | None] = {name: None for name in taxonomy.NAMES}
     for category in covered:

@@ -19,7 +19,9 @@ class Category:
     name: str
     description: str
     openai: tuple[str, ...] = ()
+    """OpenAI moderation categories this one counts towards (their score is the max of these)."""
     perspective: tuple[str, ...] = ()
+    """Perspective attributes this one counts towards, the same way."""
     dsa: str = "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
     base_severity: int = 1
     """Severity (0-3) of a confident detection; weaker scores step down from it."""
@@ -44,7 +46,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "sexual/minors",
         "Sexual content involving minors (hash banks and reports only).",
-        openai=("sexual/minors",),
+        openai=("sexual/minors", "sexual"),
         dsa="STATEMENT_CATEGORY_PROTECTION_OF_MINORS",
         base_severity=3,
     ),
@@ -65,8 +67,8 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "violence/threat",
         "A threat of violence against a person.",
-        openai=("violence", "harassment/threatening"),
-        perspective=("THREAT",),
+        openai=("violence", "harassment/threatening", "harassment"),
+        perspective=("THREAT", "TOXICITY"),
         dsa="STATEMENT_CATEGORY_VIOLENCE",
         base_severity=3,
     ),
@@ -74,15 +76,15 @@ CATEGORIES: tuple[Category, ...] = (
         "hate",
         "An attack on a group defined by a protected characteristic.",
         openai=("hate",),
-        perspective=("IDENTITY_ATTACK",),
+        perspective=("IDENTITY_ATTACK", "TOXICITY"),
         dsa="STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
         base_severity=2,
     ),
     Category(
         "hate/threat",
         "A threat of violence against a protected group.",
-        openai=("hate/threatening",),
-        perspective=("IDENTITY_ATTACK", "THREAT"),
+        openai=("hate/threatening", "hate", "violence"),
+        perspective=("IDENTITY_ATTACK", "THREAT", "TOXICITY"),
         dsa="STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
         base_severity=3,
     ),
@@ -105,14 +107,14 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "toxicity/profanity",
         "Swearing and obscenity, not aimed at anyone in particular.",
-        perspective=("PROFANITY",),
+        perspective=("PROFANITY", "TOXICITY"),
         dsa="STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE",
         base_severity=0,
     ),
     Category(
         "self_harm",
         "Promotion or instructions of self-harm.",
-        openai=("self-harm",),
+        openai=("self-harm", "self-harm/instructions"),
         dsa="STATEMENT_CATEGORY_SELF_HARM",
         base_severity=3,
     ),

@@ -85,7 +85,40 @@ class HashMatch:
     kind: Literal["hash_match"] = "hash_match"
 
 
-Evidence = TextSpan | LexiconHit | ImageBox | TimeRange | HashMatch
+@dataclass(frozen=True, slots=True)
+class LinkHit:
+    """A link in a part that a list or a heuristic caught.
+
+    `list` says which (`block`: a tenant's rule, `shortener`, `homoglyph`, `obfuscated`) and
+    `rule` what it matched: the tenant's pattern, the listed shortener, the mixed scripts or
+    the disguise. The link itself is at `start:end` of the part, never copied here.
+    """
+
+    part: int
+    start: int
+    end: int
+    list: str
+    rule: str
+    kind: Literal["link_hit"] = "link_hit"
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicates:
+    """Near-copies of an item posted in the same tenant within a time window.
+
+    Counts only (this item included) and the time of the earliest: never who posted them.
+    """
+
+    part: int
+    items: int
+    authors: int
+    since: str
+    """ISO 8601 UTC time of the earliest near-copy in the window."""
+    window_seconds: int
+    kind: Literal["near_duplicates"] = "near_duplicates"
+
+
+Evidence = TextSpan | LexiconHit | ImageBox | TimeRange | HashMatch | LinkHit | NearDuplicates
 
 
 @dataclass(frozen=True, slots=True)

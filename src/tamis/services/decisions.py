@@ -27,6 +27,7 @@ from tamis.core.policy import Policy, Rule
 from tamis.core.verdict import Verdict
 from tamis.errors import InvalidInput, NotFound
 from tamis.ids import new_id, utcnow
+from tamis.services import examples
 from tamis.store.interfaces import DecisionRecord, ItemRecord, Transaction
 
 POLICY = "tamis:policy"
@@ -170,6 +171,8 @@ def record(
     announce(tx, tenant_id=tenant_id, event_type="decision.made", payload=public(decision, item))
     if item is not None and not is_automated(decided_by):
         _settle_reports(tx, tenant_id=tenant_id, item=item, decision=decision)
+        violating = decision.visibility != Visibility.NONE.value
+        examples.learn_from(tx, item=item, decision=decision, violating=violating)
     return decision
 
 

@@ -4,31 +4,27 @@ A reader's report is a few small rows, but each transaction on SQLite costs an f
 (`synchronous=FULL`) and a turn at the single write lock, so one transaction per report caps
 ingestion far below what a news site sees when a story goes viral. Here concurrent requests
 hand their work to the process's intake; it runs whatever has gathered while the previous
-batch was committing, each piece in its own SAVEPOINT (so a duplicate reporter or an unknown
-item fails alone, exactly as it would in a transaction of its own), commits once, and only
-then answers every request: an acknowledged write is durable, as before. There is no timer:
-a lone request is committed at once, and batches grow only as fast as requests queue up.
+batch was committing as one batch (the caller's `many`, which answers each request as if it
+had run alone), commits once, and only then answers every request: an acknowledged write is
+durable, as before. Should the batch fail as a whole (a race with another writer on
+PostgreSQL, a repeated idempotency key), each request runs again alone in its own SAVEPOINT.
+There is no timer: a lone request is committed at once, and batches grow only as fast as
+requests queue up.
 
 The batch runs in a worker thread, one batch at a time per process, so the event loop keeps
-reading requests meanwhile. On SQLite the server's processes take turns through a file lock
-beside the database before they ask for SQLite's write lock: a process waiting on the file
-lock wakes the moment the other lets go, where SQLite's busy handler sleeps in growing steps
-and lets a busy process take the lock again and again while the other starves.
+reading requests meanwhile; on SQLite the processes take turns to write (see
+`tamis.store.sql.engine`).
 
 Audit events and outbox messages are only ever written during a batch, never read back, so
-they are gathered and inserted together just before the commit (those of a piece of work that
+they are gathered and inserted together just before the commit (those of a request that
 failed are dropped with its savepoint).
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
-import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, insert
 
@@ -37,36 +33,39 @@ from tamis.store import interfaces as ports
 from tamis.store.sql import models as m
 from tamis.store.sql.store import SqlEvents, SqlOutbox, SqlStore, SqlTransaction, SqlWebhooks
 
-Work = Callable[[SqlTransaction], Any]
+R = TypeVar("R")
+Many = Callable[[SqlTransaction, Sequence[R]], Sequence[Any]]
+"""Does a batch of requests in a transaction; an outcome per request, a result or an error."""
 
 MAX_BATCH = 256
 
 
-class Intake:
-    """Runs `work(tx)` for concurrent callers in shared write transactions (one per batch)."""
+class RunAlone(Exception):
+    """Raised by a batch that cannot be done together: each request then runs alone."""
+
+
+class Intake(Generic[R]):
+    """Runs concurrent callers' requests in shared write transactions (one per batch)."""
 
     def __init__(
         self,
         store: SqlStore,
+        many: Many[R],
         *,
         after_commit: Callable[[], None] = lambda: None,
         max_batch: int = MAX_BATCH,
     ) -> None:
         self.store = store
+        self.many = many
         self.after_commit = after_commit
         self.max_batch = max_batch
-        self._waiting: list[tuple[Work, asyncio.Future[Any]]] = []
+        self._waiting: list[tuple[R, asyncio.Future[Any]]] = []
         self._drainer: asyncio.Task[None] | None = None
-        engine = store.engines.write
-        self._lock_path = (
-            Path(f"{engine.url.database}.intake-lock") if store.engines.is_sqlite else None
-        )
-        self._lock_file: int | None = None
 
-    async def run(self, work: Work) -> Any:
-        """`work(tx)`'s result once its transaction has committed; or what it raised."""
+    async def run(self, request: R) -> Any:
+        """The request's outcome once its transaction has committed; raised if an error."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting.append((work, future))
+        self._waiting.append((request, future))
         if self._drainer is None:
             self._drainer = asyncio.create_task(self._drain())
         return await future
@@ -78,7 +77,7 @@ class Intake:
                 batch = self._waiting[: self.max_batch]
                 del self._waiting[: self.max_batch]
                 try:
-                    outcomes = await asyncio.to_thread(self._commit, [work for work, _ in batch])
+                    outcomes = await asyncio.to_thread(self._commit, [r for r, _ in batch])
                 except Exception as error:  # never leave a caller waiting
                     outcomes = [error] * len(batch)
                 for (_, future), outcome in zip(batch, outcomes, strict=True):
@@ -91,41 +90,33 @@ class Intake:
         finally:
             self._drainer = None
 
-    def _commit(self, batch: Sequence[Work]) -> list[Any]:
-        outcomes: list[Any] = []
+    def _commit(self, batch: Sequence[R]) -> list[Any]:
         try:
-            with self._turn(), self.store.write() as tx:
+            with self.store.write() as tx:
                 rows = _Rows()
                 tx.events = _BatchEvents(tx.session, rows)
                 tx.outbox = _BatchOutbox(tx.session, rows)
                 tx.webhooks = _BatchWebhooks(tx.session)
-                for work in batch:
-                    mark = len(rows)
-                    try:
-                        with tx.session.begin_nested():
-                            outcomes.append(work(tx))
-                    except Exception as error:  # each piece of work fails alone
-                        rows.drop(mark)
-                        outcomes.append(error)
+                try:
+                    with tx.session.begin_nested():
+                        outcomes = list(self.many(tx, batch))
+                except Exception:  # something broke the batch as a whole: each request alone
+                    rows.drop(0)
+                    outcomes = [self._alone(tx, rows, request) for request in batch]
                 rows.insert(tx)
         except Exception as error:  # the commit failed: nothing in the batch was written
             return [error] * len(batch)
         self.after_commit()
         return outcomes
 
-    @contextmanager
-    def _turn(self) -> Iterator[None]:
-        """This process's turn to write (SQLite: one process at a time, in the order they ask)."""
-        if self._lock_path is None:
-            yield
-            return
-        if self._lock_file is None:
-            self._lock_file = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+    def _alone(self, tx: SqlTransaction, rows: _Rows, request: R) -> Any:
+        mark = len(rows)
         try:
-            yield
-        finally:
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            with tx.session.begin_nested():
+                return self.many(tx, [request])[0]
+        except Exception as error:
+            rows.drop(mark)
+            return error
 
 
 class _BatchWebhooks(SqlWebhooks):

@@ -19,7 +19,7 @@ from tamis.core.policy import Policy
 from tamis.core.verdict import Verdict
 from tamis.errors import NotFound
 from tamis.ids import new_id, utcnow
-from tamis.services import decisions, idempotency
+from tamis.services import decisions, floods, idempotency
 from tamis.services.idempotency import IdempotencyKey
 from tamis.services.moderation import judge
 from tamis.services.runtime import Runtime
@@ -105,9 +105,27 @@ def submit(
     digest = content_digest(parts)
     verdict = None
     policy = rt.policies.get(tenant_id)
+    now = utcnow()
+    found = floods.fingerprint(item.parts)
     if not run_async:
+        with rt.store.read() as tx:
+            flood = floods.check(
+                tx,
+                rt.settings,
+                tenant_id=tenant_id,
+                found=found,
+                author_id=item.author_id,
+                item_id=None,
+                now=now,
+            )
         content = Content(item.parts, author_locale=item.author_locale)
-        verdict = judge(rt, tenant_id=tenant_id, content=content, policy=policy)
+        verdict = judge(
+            rt,
+            tenant_id=tenant_id,
+            content=content,
+            policy=policy,
+            external=() if flood is None else (flood,),
+        )
     with rt.store.write() as tx:
         idempotency.check(tx, tenant_id=tenant_id, idem=idem)
         record = tx.items.add(
@@ -122,6 +140,15 @@ def submit(
             content_digest=digest,
         )
         _record_media(rt, tx, tenant_id=tenant_id, item=item)
+        floods.record(
+            tx,
+            rt.settings,
+            tenant_id=tenant_id,
+            item_id=record.id,
+            author_id=item.author_id,
+            found=found,
+            now=now,
+        )
         tx.events.append(
             tenant_id=tenant_id, type="item.received", subject=record.id, digest=digest
         )
@@ -164,7 +191,19 @@ def process(rt: Runtime, job: JobRecord) -> None:
     if record is None or record.status == "moderated":
         return
     policy = rt.policies.get(tenant_id)
-    verdict = judge(rt, tenant_id=tenant_id, content=content_of(rt, record), policy=policy)
+    content = content_of(rt, record)
+    with rt.store.read() as tx:
+        flood = floods.check(
+            tx,
+            rt.settings,
+            tenant_id=tenant_id,
+            found=floods.fingerprint(content.parts),
+            author_id=record.author_id,
+            item_id=record.id,
+            now=utcnow(),
+        )
+    external = () if flood is None else (flood,)
+    verdict = judge(rt, tenant_id=tenant_id, content=content, policy=policy, external=external)
     with rt.store.write() as tx:
         current = tx.items.get(tenant_id=tenant_id, item_id=item_id)
         if current is not None and current.status != "moderated":
@@ -229,9 +268,10 @@ def _record_verdict(
 def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
     """Erase an item's content; its digest, verdict, decisions and statements stay.
 
-    Texts and links are dropped from the stored parts and media deleted from the media store;
-    each part keeps its kind and a digest of what it held, so the record still says what was
-    judged without holding it. Events never held content, so the audit chain is untouched.
+    Texts and links are dropped from the stored parts and from the examples the item taught,
+    and media deleted from the media store; each part keeps its kind and a digest of what it
+    held, so the record still says what was judged without holding it. Events never held
+    content, so the audit chain is untouched.
     """
     with rt.store.write() as tx:
         record = tx.items.get(tenant_id=tenant_id, item_id=item_id)
@@ -241,6 +281,8 @@ def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
             return record
         erased = [_erased(p) for p in record.parts]
         tx.items.erase(tenant_id=tenant_id, item_id=item_id, parts=erased)
+        tx.fingerprints.forget(tenant_id=tenant_id, item_id=item_id)
+        tx.examples.forget_item(tenant_id=tenant_id, item_id=item_id)
         tx.events.append(
             tenant_id=tenant_id, type="item.erased", subject=item_id, digest=record.content_digest
         )

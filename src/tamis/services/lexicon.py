@@ -106,12 +106,16 @@ class TermsCache:
             rows = list(tx.lexicon.list(tenant_id=tenant_id))
             for owner in tx.lexicon.shared_with(subscriber_id=tenant_id):
                 rows.extend(r for r in tx.lexicon.list(tenant_id=owner) if r.list == "block")
+            links = tuple(
+                (r.list, r.pattern, r.category or "")
+                for r in tx.link_rules.list(tenant_id=tenant_id)
+            )
         terms = None
-        if rows:
+        if rows or links:
             block = tuple(sorted({(r.term, r.category or "") for r in rows if r.list == "block"}))
             allow = tuple(r.term for r in rows if r.list == "allow")
-            version = hashlib.sha256(repr((block, allow)).encode()).hexdigest()[:16]
-            terms = TenantTerms(block=block, allow=allow, version=version)
+            version = hashlib.sha256(repr((block, allow, links)).encode()).hexdigest()[:16]
+            terms = TenantTerms(block=block, allow=allow, version=version, links=links)
         with self._lock:
             self._entries[tenant_id] = (now + self.ttl, terms)
         return terms

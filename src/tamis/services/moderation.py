@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from tamis.analyzers.base import Analysis
 from tamis.core.content import Content
 from tamis.core.pipeline import moderate
 from tamis.core.policy import Policy
-from tamis.core.verdict import Verdict
+from tamis.core.verdict import AnalyzerRef, Verdict
 from tamis.services.runtime import Runtime
 
 
 def judge(
-    rt: Runtime, *, tenant_id: str, content: Content, policy: Policy | None = None
+    rt: Runtime,
+    *,
+    tenant_id: str,
+    content: Content,
+    policy: Policy | None = None,
+    external: Sequence[tuple[AnalyzerRef, Analysis]] = (),
 ) -> Verdict:
     return moderate(
         content,
@@ -18,6 +26,7 @@ def judge(
         rt.analyzers,
         language_identifier=rt.language_identifier,
         tenant_terms=rt.terms.get(tenant_id),
+        external=external,
     )
 
 

@@ -10,15 +10,16 @@ has decided, further reports wait for a person instead of hiding the item again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tamis.core import taxonomy
 from tamis.core.decisions import Automation, Ground, Source, Statement, Visibility
 from tamis.core.policy import Policy
-from tamis.errors import InvalidInput, NotFound
+from tamis.errors import Conflict, InvalidInput, NotFound
 from tamis.services import decisions
-from tamis.store.interfaces import ReportRecord, Transaction
+from tamis.store.interfaces import ItemRecord, ReportRecord, Transaction
 
 KINDS = ("user", "anonymous", "trusted_flagger")
 
@@ -70,47 +71,147 @@ class Receipt:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A report as it reaches the intake: the item named by tamis's id or the platform's."""
+
+    tenant_id: str
+    policy: Policy
+    report: NewReport
+    item_id: str | None = None
+    external_id: str | None = None
+
+
 def submit(
     tx: Transaction, policy: Policy, *, tenant_id: str, item_id: str, report: NewReport
 ) -> Receipt:
-    item = tx.items.get(tenant_id=tenant_id, item_id=item_id)
-    if item is None:
-        raise NotFound(f"no item {item_id!r} in this tenant")
-    record = tx.reports.add(tenant_id=tenant_id, item_id=item_id, report=report.check())
-    tx.events.append(
-        tenant_id=tenant_id,
-        type="report.received",
-        subject=record.id,
-        data={"item": item_id, "category": record.category, "kind": record.reporter_kind},
-    )
-    receipt = Receipt(
-        record,
-        hidden=_maybe_hide(tx, policy, tenant_id=tenant_id, item=item, category=record.category),
-    )
-    decisions.announce(
-        tx,
-        tenant_id=tenant_id,
-        event_type="report.received",
-        payload={
-            **receipt.to_dict(),
-            "reporter_id": record.reporter_id,
-            "external_id": item.external_id,
-        },
-    )
-    return receipt
+    (outcome,) = submit_many(tx, [Submission(tenant_id, policy, report, item_id=item_id)])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
-def _maybe_hide(
-    tx: Transaction, policy: Policy, *, tenant_id: str, item: Any, category: str
+def submit_many(tx: Transaction, submissions: Sequence[Submission]) -> list[Receipt | Exception]:
+    """File reports together, in order; each outcome is a receipt or the error for that one.
+
+    The result is what filing them one by one would give, in a handful of statements per
+    tenant rather than several per report: items are looked up, repeat reporters found and
+    reports inserted all at once, and the distinct reporters of each (item, category) are
+    counted once, then followed report by report to find the one that crosses the threshold.
+    """
+    outcomes: list[Receipt | Exception | None] = [None] * len(submissions)
+    tenants: dict[str, list[int]] = {}
+    for index, submission in enumerate(submissions):
+        tenants.setdefault(submission.tenant_id, []).append(index)
+    for tenant_id, indexes in tenants.items():
+        for index, outcome in zip(
+            indexes, _tenant_batch(tx, tenant_id, [submissions[i] for i in indexes]), strict=True
+        ):
+            outcomes[index] = outcome
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _tenant_batch(
+    tx: Transaction, tenant_id: str, submissions: Sequence[Submission]
+) -> list[Receipt | Exception]:
+    items = tx.items.many(
+        tenant_id=tenant_id,
+        ids=[s.item_id for s in submissions if s.item_id],
+        external_ids=[s.external_id for s in submissions if s.external_id and not s.item_id],
+    )
+    by_id = {item.id: item for item in items}
+    by_external_id = {item.external_id: item for item in items}
+    outcomes: list[Receipt | Exception | None] = [None] * len(submissions)
+    accepted: list[tuple[int, ItemRecord, NewReport]] = []
+    for index, s in enumerate(submissions):
+        try:
+            item = _item(s, by_id, by_external_id)
+            accepted.append((index, item, s.report.check()))
+        except (InvalidInput, NotFound) as error:
+            outcomes[index] = error
+    taken = tx.reports.reported(
+        tenant_id=tenant_id,
+        pairs=[(item.id, r.reporter_id) for _, item, r in accepted if r.reporter_id is not None],
+    )
+    fresh = []
+    for index, item, report in accepted:
+        if report.reporter_id is not None:
+            if (item.id, report.reporter_id) in taken:
+                outcomes[index] = Conflict("this reporter has already reported this item")
+                continue
+            taken.add((item.id, report.reporter_id))
+        fresh.append((index, item, report))
+    records = tx.reports.add_many(
+        tenant_id=tenant_id, reports=[(item.id, report) for _, item, report in fresh]
+    )
+    counted = [(r.item_id, r.category) for r in records if r.reporter_id is not None]
+    reporters = tx.reports.reporters(tenant_id=tenant_id, keys=counted)
+    for key in counted:
+        reporters[key] -= 1  # back to the count before this batch; followed report by report
+    settled: set[str] = set()  # items whose hide was decided on in this batch
+    for (index, item, _), record in zip(fresh, records, strict=True):
+        tx.events.append(
+            tenant_id=tenant_id,
+            type="report.received",
+            subject=record.id,
+            data={"item": item.id, "category": record.category, "kind": record.reporter_kind},
+        )
+        hidden = False
+        if record.reporter_id is not None:
+            key = (item.id, record.category)
+            reporters[key] += 1
+            threshold = submissions[index].policy.document.notices.threshold(record.category)
+            if threshold is not None and reporters[key] >= threshold and item.id not in settled:
+                settled.add(item.id)
+                hidden = _hide(
+                    tx,
+                    submissions[index].policy,
+                    tenant_id=tenant_id,
+                    item=item,
+                    category=record.category,
+                    reporters=reporters[key],
+                    threshold=threshold,
+                )
+        receipt = Receipt(record, hidden=hidden)
+        decisions.announce(
+            tx,
+            tenant_id=tenant_id,
+            event_type="report.received",
+            payload={
+                **receipt.to_dict(),
+                "reporter_id": record.reporter_id,
+                "external_id": item.external_id,
+            },
+        )
+        outcomes[index] = receipt
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _item(
+    s: Submission, by_id: dict[str, ItemRecord], by_external_id: dict[str, ItemRecord]
+) -> ItemRecord:
+    if s.item_id:
+        if s.item_id not in by_id:
+            raise NotFound(f"no item {s.item_id!r} in this tenant")
+        return by_id[s.item_id]
+    if s.external_id:
+        if s.external_id not in by_external_id:
+            raise NotFound(f"no item with external_id {s.external_id!r} in this tenant")
+        return by_external_id[s.external_id]
+    raise InvalidInput("name the item reported: item_id or external_id")
+
+
+def _hide(
+    tx: Transaction,
+    policy: Policy,
+    *,
+    tenant_id: str,
+    item: ItemRecord,
+    category: str,
+    reporters: int,
+    threshold: int,
 ) -> bool:
-    threshold = policy.document.notices.threshold(category)
-    if threshold is None:
-        return False
-    reporters = tx.reports.distinct_reporters(
-        tenant_id=tenant_id, item_id=item.id, category=category
-    )
-    if reporters < threshold:  # the common case, settled by one query
-        return False
+    """Hide the item for its reports, unless it is restricted or a person has decided."""
     current = tx.decisions.current(tenant_id=tenant_id, item_id=item.id)
     if current is not None and (
         current.visibility != Visibility.NONE.value

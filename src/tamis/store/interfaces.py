@@ -46,10 +46,43 @@ class PolicyRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ExampleRecord:
+    id: str
+    tenant_id: str
+    text: str
+    language: str | None
+    category: str
+    violating: bool
+    source: str
+    """`api` (labelled by hand) or `decision` (a moderator's decision on an item)."""
+    item_id: str | None
+    decision_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TermRecord:
     list: str
     term: str
     category: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRuleRecord:
+    list: str
+    pattern: str
+    category: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintRecord:
+    """A recent item's near-duplicate signature (encoded), kept for the flood window only."""
+
+    item_id: str
+    author_id: str | None
+    signature: str
     created_at: datetime
 
 
@@ -236,6 +269,41 @@ class Lexicon(Protocol):
         ...
 
 
+class LinkRules(Protocol):
+    def add(self, *, tenant_id: str, list: str, pattern: str, category: str | None) -> bool: ...
+    def remove(self, *, tenant_id: str, list: str, pattern: str) -> bool: ...
+    def list(self, *, tenant_id: str) -> Sequence[LinkRuleRecord]: ...
+
+
+class Fingerprints(Protocol):
+    """Recent items' signatures, found again by any of their band keys (see text.minhash)."""
+
+    def add(
+        self,
+        *,
+        tenant_id: str,
+        item_id: str,
+        author_id: str | None,
+        signature: str,
+        keys: Sequence[int],
+        created_at: datetime,
+    ) -> None: ...
+    def candidates(
+        self,
+        *,
+        tenant_id: str,
+        keys: Sequence[int],
+        since: datetime,
+        exclude_item: str | None,
+        limit: int,
+    ) -> Sequence[FingerprintRecord]:
+        """Fingerprints since `since` sharing a key, each once, at most `limit` of them."""
+        ...
+
+    def prune(self, *, tenant_id: str, before: datetime) -> int: ...
+    def forget(self, *, tenant_id: str, item_id: str) -> None: ...
+
+
 class Items(Protocol):
     def add(
         self,
@@ -252,6 +320,12 @@ class Items(Protocol):
     ) -> ItemRecord: ...
     def get(self, *, tenant_id: str, item_id: str) -> ItemRecord | None: ...
     def by_external_id(self, *, tenant_id: str, external_id: str) -> ItemRecord | None: ...
+    def many(
+        self, *, tenant_id: str, ids: Sequence[str] = (), external_ids: Sequence[str] = ()
+    ) -> Sequence[ItemRecord]:
+        """The tenant's items with any of these ids or external ids, in no particular order."""
+        ...
+
     def set_verdict(
         self, *, tenant_id: str, item_id: str, verdict: dict[str, Any], action: str
     ) -> None: ...
@@ -289,9 +363,21 @@ class NewReport(Protocol):
 
 class Reports(Protocol):
     def add(self, *, tenant_id: str, item_id: str, report: NewReport) -> ReportRecord: ...
+    def add_many(
+        self, *, tenant_id: str, reports: Sequence[tuple[str, NewReport]]
+    ) -> list[ReportRecord]:
+        """Insert (item id, report) pairs, all or none: `Conflict` if a reporter repeats."""
+        ...
+
     def get(self, *, tenant_id: str, report_id: str) -> ReportRecord | None: ...
-    def distinct_reporters(self, *, tenant_id: str, item_id: str, category: str) -> int:
-        """Identified (not anonymous) reporters of the item for the category."""
+    def reported(self, *, tenant_id: str, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (item id, reporter id) pairs already have a report."""
+        ...
+
+    def reporters(
+        self, *, tenant_id: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        """Identified (not anonymous) reporters per (item id, category); 0 where none."""
         ...
 
     def unsettled(self, *, tenant_id: str, item_id: str) -> Sequence[ReportRecord]: ...
@@ -302,6 +388,21 @@ class Reports(Protocol):
     def between(
         self, *, tenant_id: str, start: datetime, end: datetime
     ) -> Sequence[ReportRecord]: ...
+
+
+class Examples(Protocol):
+    def add(self, *, record: ExampleRecord) -> None: ...
+    def get(self, *, tenant_id: str, example_id: str) -> ExampleRecord | None: ...
+    def remove(self, *, tenant_id: str, example_id: str) -> bool: ...
+    def forget_item(self, *, tenant_id: str, item_id: str) -> int:
+        """Remove the examples an item taught; how many."""
+        ...
+
+    def page(
+        self, *, tenant_id: str, category: str | None, after: str | None, limit: int
+    ) -> Sequence[ExampleRecord]:
+        """The tenant's examples in id order, after `after`, optionally of one category."""
+        ...
 
 
 class Decisions(Protocol):
@@ -426,11 +527,17 @@ class Transaction(Protocol):
     @property
     def lexicon(self) -> Lexicon: ...
     @property
+    def link_rules(self) -> LinkRules: ...
+    @property
+    def fingerprints(self) -> Fingerprints: ...
+    @property
     def items(self) -> Items: ...
     @property
     def media(self) -> Media: ...
     @property
     def reports(self) -> Reports: ...
+    @property
+    def examples(self) -> Examples: ...
     @property
     def decisions(self) -> Decisions: ...
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -14,11 +16,11 @@ from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, Moderator, 
 from tamis.api.schemas import StrictIn
 from tamis.api.schemas.items import ItemPublic
 from tamis.core.decisions import AccountAction, Source, Visibility
-from tamis.errors import InvalidInput, NotFound
+from tamis.errors import Conflict, NotFound
 from tamis.ids import utcnow
 from tamis.services import appeals, decisions, idempotency, items, reports
 from tamis.services.idempotency import IdempotencyKey, Replay
-from tamis.services.intake import Intake
+from tamis.services.intake import Intake, RunAlone
 from tamis.services.runtime import Runtime
 from tamis.store.interfaces import Transaction
 
@@ -46,22 +48,42 @@ class ReportCreate(StrictIn):
     good_faith: bool = Field(description="The reporter confirms the notice is made in good faith.")
 
 
-def _item_id(tx: Transaction, tenant_id: str, item_id: str | None, external_id: str | None) -> str:
-    if item_id:
-        return item_id
-    if external_id:
-        item = tx.items.by_external_id(tenant_id=tenant_id, external_id=external_id)
-        if item is None:
-            raise NotFound(f"no item with external_id {external_id!r} in this tenant")
-        return item.id
-    raise InvalidInput("name the item reported: item_id or external_id")
+@dataclass(frozen=True, slots=True)
+class _Filing:
+    submission: reports.Submission
+    idem: IdempotencyKey | None
 
 
-def _intake(request: Request, rt: Runtime) -> Intake:
+def _file(tx: Transaction, filings: Sequence[_Filing]) -> list[Any]:
+    """Reports arriving together, filed at once (see `services.intake`)."""
+    keys = [(f.submission.tenant_id, f.idem.key) for f in filings if f.idem is not None]
+    if len(set(keys)) < len(keys):
+        raise RunAlone  # the first with a key must be stored before the retry looks for it
+    outcomes: list[Any] = [None] * len(filings)
+    todo = []
+    for index, filing in enumerate(filings):
+        try:
+            idempotency.check(tx, tenant_id=filing.submission.tenant_id, idem=filing.idem)
+            todo.append(index)
+        except (Replay, Conflict) as answer:
+            outcomes[index] = answer
+    filed = reports.submit_many(tx, [filings[i].submission for i in todo])
+    for index, outcome in zip(todo, filed, strict=True):
+        if isinstance(outcome, reports.Receipt):
+            body = outcome.to_dict()
+            tenant_id, idem = filings[index].submission.tenant_id, filings[index].idem
+            idempotency.save(tx, tenant_id=tenant_id, idem=idem, status_code=201, body=body)
+            outcomes[index] = body
+        else:
+            outcomes[index] = outcome
+    return outcomes
+
+
+def _intake(request: Request, rt: Runtime) -> Intake[_Filing]:
     """This process's report intake, made on first use (one per app, like its runtime)."""
-    intake: Intake | None = getattr(request.app.state, "report_intake", None)
+    intake: Intake[_Filing] | None = getattr(request.app.state, "report_intake", None)
     if intake is None:
-        intake = Intake(rt.store, after_commit=rt.outbox_ready.set)
+        intake = Intake(rt.store, _file, after_commit=rt.outbox_ready.set)
         request.app.state.report_intake = intake
     return intake
 
@@ -90,21 +112,18 @@ async def create_report(
         good_faith=body.good_faith,
     )
     tenant_id = principal.tenant_id
-    policy = rt.policies.get(tenant_id)
-    idem = IdempotencyKey.of(
-        idempotency_key, route=f"{request.method} {request.url.path}", body=await request.body()
+    submission = reports.Submission(
+        tenant_id,
+        rt.policies.get(tenant_id),
+        report,
+        item_id=body.item_id,
+        external_id=body.external_id,
     )
-
-    def work(tx: Transaction) -> dict[str, Any]:
-        idempotency.check(tx, tenant_id=tenant_id, idem=idem)
-        item_id = _item_id(tx, tenant_id, body.item_id, body.external_id)
-        receipt = reports.submit(tx, policy, tenant_id=tenant_id, item_id=item_id, report=report)
-        created = receipt.to_dict()
-        idempotency.save(tx, tenant_id=tenant_id, idem=idem, status_code=201, body=created)
-        return created
-
+    idem = await creating.idempotency_of(request, idempotency_key)
     try:
-        return JSONResponse(await _intake(request, rt).run(work), status_code=201)
+        return JSONResponse(
+            await _intake(request, rt).run(_Filing(submission, idem)), status_code=201
+        )
     except Replay as replay:
         return JSONResponse(replay.body, status_code=replay.status_code)
 

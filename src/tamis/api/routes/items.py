@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from tamis.api import creating
 from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, RuntimeDep
 from tamis.api.schemas.items import ItemCreate, ItemPublic
 from tamis.services import items
-from tamis.services.idempotency import IdempotencyKey, Replay
+from tamis.services.idempotency import Replay
 from tamis.store.interfaces import ItemRecord
 
 router = APIRouter(prefix="/v1/items", tags=["items"])
@@ -30,7 +31,7 @@ async def create_item(
     principal: ItemsWrite,
     idempotency_key: IdempotencyHeader = None,
 ) -> JSONResponse:
-    idem = IdempotencyKey.of(idempotency_key, route="POST /v1/items", body=await request.body())
+    idem = await creating.idempotency_of(request, idempotency_key)
     new = items.NewItem(
         external_id=body.external_id,
         parts=body.to_parts(rt.settings),

@@ -52,8 +52,30 @@ class HashMatchPublic(_Evidence):
     distance: int
 
 
+class LinkHitPublic(_Evidence):
+    kind: Literal["link_hit"]
+    start: int = Field(description="Code-point offset of the link in the original text.")
+    end: int
+    list: str = Field(description="block (a tenant's rule), shortener, homoglyph, obfuscated")
+    rule: str = Field(description="What matched: the rule, the shortener, the mixed scripts.")
+
+
+class NearDuplicatesPublic(_Evidence):
+    kind: Literal["near_duplicates"]
+    items: int = Field(description="Near-copies in the window, this item included.")
+    authors: int = Field(description="Distinct authors among them (never who they are).")
+    since: str = Field(description="When the earliest near-copy was posted (UTC).")
+    window_seconds: int
+
+
 EvidencePublic = Annotated[
-    TextSpanPublic | LexiconHitPublic | ImageBoxPublic | TimeRangePublic | HashMatchPublic,
+    TextSpanPublic
+    | LexiconHitPublic
+    | ImageBoxPublic
+    | TimeRangePublic
+    | HashMatchPublic
+    | LinkHitPublic
+    | NearDuplicatesPublic,
     Field(discriminator="kind"),
 ]
 

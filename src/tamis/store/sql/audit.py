@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from tamis.audit.chain import GENESIS, link
@@ -18,6 +18,11 @@ from tamis.store.sql import models as m
 from tamis.store.sql.engine import Engines
 
 _SEALER_LOCK = 0x7A415553  # an arbitrary constant naming the sealer's advisory lock
+_SEAL = (
+    update(m.Event.__table__)  # type: ignore[arg-type]
+    .where(m.Event.__table__.c.id == bindparam("b_id"))
+    .values(seq=bindparam("seq"), prev_hash=bindparam("prev_hash"), hash=bindparam("hash"))
+)
 
 
 def _event(row: m.Event) -> EventRecord:
@@ -41,7 +46,7 @@ class SqlAuditLog:
 
     def seal(self, *, limit: int = 5000) -> int:
         """Link up to `limit` unsealed events into the chain; returns how many."""
-        with Session(self.engines.write) as s, s.begin():
+        with self.engines.transaction() as s:
             if not self.engines.is_sqlite:
                 s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SEALER_LOCK})
             head = s.execute(
@@ -55,11 +60,16 @@ class SqlAuditLog:
             rows = s.scalars(
                 select(m.Event).where(m.Event.seq.is_(None)).order_by(m.Event.id).limit(limit)
             ).all()
+            links = []
             for row in rows:
                 seq += 1
-                row.seq, row.prev_hash = seq, prev
-                row.hash = prev = link(prev, _event(row), seq)
-            return len(rows)
+                digest = link(prev, _event(row), seq)
+                links.append({"b_id": row.id, "seq": seq, "prev_hash": prev, "hash": digest})
+                prev = digest
+            s.expunge_all()  # the rows are updated below in one statement, not one by one
+            if links:
+                s.connection().execute(_SEAL, links)
+            return len(links)
 
     def sealed(self, *, batch: int = 2000) -> Iterator[EventRecord]:
         """Every sealed event in chain order, read in batches."""

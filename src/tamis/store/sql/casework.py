@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,12 +40,6 @@ _BY_REPORTER = select(*_report).where(
     _report.item_id == bindparam("item_id"),
     _report.reporter_id == bindparam("reporter_id"),
 )
-_DISTINCT_REPORTERS = select(func.count(func.distinct(_report.reporter_id))).where(
-    _report.tenant_id == bindparam("tenant_id"),
-    _report.item_id == bindparam("item_id"),
-    _report.category == bindparam("category"),
-    _report.reporter_id.is_not(None),
-)
 _CURRENT_DECISION = (
     select(*_decision)
     .where(
@@ -65,40 +59,79 @@ class _Repo:
 
 class SqlReports(_Repo):
     def add(self, *, tenant_id: str, item_id: str, report: ports.NewReport) -> ports.ReportRecord:
-        """Insert the report; the unique (tenant, item, reporter) key turns a second one away.
+        return self.add_many(tenant_id=tenant_id, reports=[(item_id, report)])[0]
+
+    def add_many(
+        self, *, tenant_id: str, reports: Sequence[tuple[str, ports.NewReport]]
+    ) -> list[ports.ReportRecord]:
+        """Insert the reports; the unique (tenant, item, reporter) key turns a repeat away.
 
         Callers that go on after a `Conflict` run this in a savepoint (as the report intake
         does): on PostgreSQL the failed insert spoils the rest of the transaction otherwise.
         """
-        values: dict[str, Any] = {
-            "id": new_id("rpt"),
-            "tenant_id": tenant_id,
-            "item_id": item_id,
-            "reporter_id": report.reporter_id,
-            "reporter_kind": report.reporter_kind,
-            "category": report.category,
-            "other_reason": report.other_reason,
-            "explanation": report.explanation,
-            "illegal": report.illegal,
-            "law": report.law,
-            "good_faith": report.good_faith,
-            "created_at": utcnow(),
-            "decision_id": None,
-            "outcome_at": None,
-        }
+        now = utcnow()
+        records = [
+            ports.ReportRecord(
+                id=new_id("rpt"),
+                tenant_id=tenant_id,
+                item_id=item_id,
+                reporter_id=report.reporter_id,
+                reporter_kind=report.reporter_kind,
+                category=report.category,
+                other_reason=report.other_reason,
+                explanation=report.explanation,
+                illegal=report.illegal,
+                law=report.law,
+                good_faith=report.good_faith,
+                created_at=now,
+                decision_id=None,
+                outcome_at=None,
+            )
+            for item_id, report in reports
+        ]
+        if not records:
+            return records
         try:
-            self.s.connection().execute(_INSERT_REPORT, values)
+            self.s.connection().execute(_INSERT_REPORT, [dataclasses.asdict(r) for r in records])
         except IntegrityError:
             raise Conflict("this reporter has already reported this item") from None
-        return ports.ReportRecord(**values)
+        return records
 
     def get(self, *, tenant_id: str, report_id: str) -> ports.ReportRecord | None:
         row = self.s.get(m.Report, report_id)
         return _record(ports.ReportRecord, row) if row and row.tenant_id == tenant_id else None
 
-    def distinct_reporters(self, *, tenant_id: str, item_id: str, category: str) -> int:
-        params = {"tenant_id": tenant_id, "item_id": item_id, "category": category}
-        return self.s.connection().execute(_DISTINCT_REPORTERS, params).scalar() or 0
+    def reported(self, *, tenant_id: str, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        if not pairs:
+            return set()
+        rows = self.s.connection().execute(
+            select(_report.item_id, _report.reporter_id).where(
+                _report.tenant_id == tenant_id,
+                tuple_(_report.item_id, _report.reporter_id).in_(list(set(pairs))),
+            )
+        )
+        return {(item_id, reporter_id) for item_id, reporter_id in rows}
+
+    def reporters(
+        self, *, tenant_id: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        counts = dict.fromkeys(keys, 0)
+        if not counts:
+            return counts
+        rows = self.s.connection().execute(
+            select(_report.item_id, _report.category, func.count(_report.reporter_id))
+            .where(
+                _report.tenant_id == tenant_id,
+                _report.item_id.in_({item_id for item_id, _ in counts}),
+                _report.category.in_({category for _, category in counts}),
+                _report.reporter_id.is_not(None),
+            )
+            .group_by(_report.item_id, _report.category)
+        )
+        for item_id, category, n in rows:
+            if (item_id, category) in counts:
+                counts[item_id, category] = n
+        return counts
 
     def unsettled(self, *, tenant_id: str, item_id: str) -> Sequence[ports.ReportRecord]:
         rows = self.s.scalars(

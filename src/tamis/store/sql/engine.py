@@ -4,17 +4,28 @@ SQLite runs in WAL mode with `synchronous=FULL` (an acknowledged write survives 
 a busy timeout, foreign keys on, and writers that start with `BEGIN IMMEDIATE` so two writers
 queue for the lock instead of failing half-way with "database is locked". Readers use a second
 engine whose transactions stay deferred, so reads never wait for the write lock.
+
+Writers on SQLite also take turns (`Engines.transaction()`): a lock shared by the process's
+threads, then a file lock beside the database shared by its processes. A writer waiting there
+wakes the moment the other lets go, where SQLite's busy handler sleeps in growing steps and
+lets a busy writer take the lock again and again while another starves.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from tamis.errors import ConfigurationError
@@ -22,14 +33,61 @@ from tamis.errors import ConfigurationError
 BUSY_TIMEOUT_MS = 30_000
 
 
+class WriteTurn:
+    """One writer at a time on an SQLite file, across threads and processes, in turn."""
+
+    _registry: ClassVar[dict[str, WriteTurn]] = {}
+    _registry_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._depth = 0  # a nested write in the same thread already holds the file lock
+        self._fd: int | None = None
+        self._pid = 0
+
+    @classmethod
+    def of(cls, database: str) -> WriteTurn:
+        path = str(Path(database).resolve()) + ".write-lock"
+        with cls._registry_lock:
+            return cls._registry.setdefault(path, cls(path))
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+                self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+            if self._depth == 0:
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
 @dataclass(frozen=True, slots=True)
 class Engines:
     write: Engine
     read: Engine
+    turn: WriteTurn | None = field(default=None)
+    """SQLite only: writers take turns through it (see the module's docstring)."""
 
     @property
     def is_sqlite(self) -> bool:
         return self.write.dialect.name == "sqlite"
+
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the write turn (SQLite) for a transaction on `self.write`."""
+        return self.turn() if self.turn is not None else nullcontext()
+
+    @contextmanager
+    def transaction(self, **session: Any) -> Iterator[Session]:
+        """A write transaction in its own session, committed on a clean exit."""
+        with self.writing(), Session(self.write, **session) as s, s.begin():
+            yield s
 
     def dispose(self) -> None:
         self.write.dispose()
@@ -45,7 +103,11 @@ def create_engines(url: str) -> Engines:
                 "tamis needs an SQLite *file* (e.g. sqlite:///data/tamis.db), not :memory:"
             )
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        return Engines(write=_sqlite(url, immediate=True), read=_sqlite(url, immediate=False))
+        return Engines(
+            write=_sqlite(url, immediate=True),
+            read=_sqlite(url, immediate=False),
+            turn=WriteTurn.of(parsed.database),
+        )
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")

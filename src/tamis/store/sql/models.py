@@ -119,6 +119,46 @@ class LexiconShare(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class LinkRule(Base):
+    __tablename__ = "link_rules"
+    __table_args__ = (UniqueConstraint("tenant_id", "list", "pattern"),)
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = _tenant_fk()
+    list: Mapped[str] = mapped_column(String(8))
+    """`block` or `allow`."""
+    pattern: Mapped[str] = mapped_column(String(500))
+    """The normal form (see `analyzers.text.links.parse_rule`)."""
+    category: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Fingerprint(Base):
+    """A recent item's MinHash signature, deleted once older than the flood window."""
+
+    __tablename__ = "fingerprints"
+    __table_args__ = (
+        Index("ix_fingerprints_tenant_id_created_at", "tenant_id", "created_at"),
+        Index("ix_fingerprints_tenant_id_item_id", "tenant_id", "item_id"),
+    )
+    id: Mapped[int] = mapped_column(Serial, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"))
+    item_id: Mapped[str] = mapped_column(Id)
+    author_id: Mapped[str | None] = mapped_column(String(200))
+    signature: Mapped[str] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FingerprintKey(Base):
+    """One LSH band key of a fingerprint: the indexed look-up that keeps a flood check cheap."""
+
+    __tablename__ = "fingerprint_keys"
+    __table_args__ = (Index("ix_fingerprint_keys_tenant_id_created_at", "tenant_id", "created_at"),)
+    tenant_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    fingerprint_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Item(Base):
     __tablename__ = "items"
     __table_args__ = (
@@ -169,6 +209,27 @@ class Report(Base):
     decision_id: Mapped[str | None] = mapped_column(Id)
     """The decision that settled this report, once there is one."""
     outcome_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Example(Base):
+    """A tenant's labelled text: what its moderators teach the tenant's own text heads."""
+
+    __tablename__ = "examples"
+    __table_args__ = (
+        Index("ix_examples_tenant_id_category", "tenant_id", "category"),
+        Index("ix_examples_tenant_id_item_id", "tenant_id", "item_id"),
+    )
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    category: Mapped[str] = mapped_column(String(80))
+    violating: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(16))
+    """`api` (labelled by hand) or `decision` (a moderator's decision on an item)."""
+    item_id: Mapped[str | None] = mapped_column(Id)
+    decision_id: Mapped[str | None] = mapped_column(Id)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Decision(Base):

@@ -46,7 +46,7 @@ class SqlOutboxQueue:
         self, *, limit: int, lease_seconds: float
     ) -> Sequence[tuple[OutboxRecord, WebhookRecord]]:
         now = utcnow()
-        with Session(self.engines.write, expire_on_commit=False) as s, s.begin():
+        with self.engines.transaction(expire_on_commit=False) as s:
             query = (
                 select(m.OutboxMessage, m.Webhook)
                 .join(m.Webhook, m.Webhook.id == m.OutboxMessage.webhook_id)
@@ -62,7 +62,7 @@ class SqlOutboxQueue:
             return [(_message(msg), _webhook(hook)) for msg, hook in rows]
 
     def delivered(self, *, message_id: str, status: int) -> None:
-        with Session(self.engines.write) as s, s.begin():
+        with self.engines.transaction() as s:
             s.execute(
                 update(m.OutboxMessage)
                 .where(m.OutboxMessage.message_id == message_id)
@@ -88,7 +88,7 @@ class SqlOutboxQueue:
             values["state"] = "dead"
         else:
             values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_in)
-        with Session(self.engines.write) as s, s.begin():
+        with self.engines.transaction() as s:
             s.execute(
                 update(m.OutboxMessage)
                 .where(m.OutboxMessage.message_id == message_id)

@@ -59,7 +59,7 @@ class SqlJobQueue:
         """Lease the oldest due job; jobs found to have exhausted their attempts die on the way."""
         now = utcnow()
         dead: list[JobRecord] = []
-        with Session(self.engines.write, expire_on_commit=False) as s, s.begin():
+        with self.engines.transaction(expire_on_commit=False) as s:
             while True:
                 query = (
                     select(m.Job)
@@ -89,7 +89,7 @@ class SqlJobQueue:
                 return Claim(_job(row), tuple(dead))
 
     def complete(self, *, job_id: int, worker: str) -> None:
-        with Session(self.engines.write) as s, s.begin():
+        with self.engines.transaction() as s:
             s.execute(
                 update(m.Job)
                 .where(m.Job.id == job_id, m.Job.worker == worker, m.Job.state == "running")
@@ -99,7 +99,7 @@ class SqlJobQueue:
     def fail(self, *, job_id: int, worker: str, error: str) -> str:
         """Record a failed attempt; returns the job's new state (`queued` or `dead`)."""
         now = utcnow()
-        with Session(self.engines.write) as s, s.begin():
+        with self.engines.transaction() as s:
             row = s.get(m.Job, job_id)
             if row is None or row.worker != worker or row.state != "running":
                 return row.state if row else "missing"
@@ -113,7 +113,7 @@ class SqlJobQueue:
             return row.state
 
     def extend(self, *, job_id: int, worker: str, lease_seconds: float) -> None:
-        with Session(self.engines.write) as s, s.begin():
+        with self.engines.transaction() as s:
             s.execute(
                 update(m.Job)
                 .where(m.Job.id == job_id, m.Job.worker == worker, m.Job.state == "running")
@@ -140,5 +140,5 @@ class SqlJobQueue:
         )
         if tenant_id is not None:
             query = query.where(m.Job.tenant_id == tenant_id)
-        with Session(self.engines.write) as s, s.begin():
+        with self.engines.transaction() as s:
             return bool(s.execute(query).rowcount)  # type: ignore[attr-defined]

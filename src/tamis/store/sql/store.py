@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, select, update
+from sqlalchemy import String, bindparam, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,8 @@ from tamis.store import interfaces as ports
 from tamis.store.sql import models as m
 from tamis.store.sql.casework import SqlAppeals, SqlDecisions, SqlReports, SqlStrikes
 from tamis.store.sql.engine import Engines, create_engines
+from tamis.store.sql.examples import SqlExamples
+from tamis.store.sql.links import SqlFingerprints, SqlLinkRules
 
 
 def _tenant(row: m.Tenant) -> ports.TenantRecord:
@@ -316,6 +318,21 @@ class SqlItems(_Repo):
         )
         return _item(row) if row else None
 
+    def many(
+        self, *, tenant_id: str, ids: Sequence[str] = (), external_ids: Sequence[str] = ()
+    ) -> Sequence[ports.ItemRecord]:
+        wanted = []
+        if ids:
+            wanted.append(_items.c.id.in_(set(ids)))
+        if external_ids:
+            wanted.append(_items.c.external_id.in_(set(external_ids)))
+        if not wanted:
+            return []
+        rows = self.s.connection().execute(
+            select(*_items.c).where(_items.c.tenant_id == tenant_id, or_(*wanted))
+        )
+        return [_item(row) for row in rows]  # type: ignore[arg-type]
+
     def set_verdict(
         self, *, tenant_id: str, item_id: str, verdict: dict[str, Any], action: str
     ) -> None:
@@ -562,6 +579,9 @@ class SqlTransaction:
         self.keys = SqlKeys(session)
         self.policies = SqlPolicies(session)
         self.lexicon = SqlLexicon(session)
+        self.link_rules = SqlLinkRules(session)
+        self.examples = SqlExamples(session)
+        self.fingerprints = SqlFingerprints(session)
         self.items = SqlItems(session)
         self.media = SqlMedia(session)
         self.events = SqlEvents(session)
@@ -585,10 +605,7 @@ class SqlStore:
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
-        with (
-            Session(self.engines.write, expire_on_commit=False, autoflush=False) as session,
-            session.begin(),
-        ):
+        with self.engines.transaction(expire_on_commit=False, autoflush=False) as session:
             yield SqlTransaction(session)
 
     @contextmanager
@@ -602,7 +619,7 @@ class SqlStore:
     def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
         """Add to the daily counters, keyed (tenant id, ISO day, counter name)."""
         insert = sqlite_insert if self.engines.is_sqlite else pg_insert
-        with Session(self.engines.write) as s, s.begin():
+        with self.engines.transaction() as s:
             for (tenant_id, day, name), n in counts.items():
                 stmt = insert(m.Counter).values(tenant_id=tenant_id, day=day, name=name, value=n)
                 s.execute(

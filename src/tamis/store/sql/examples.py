@@ -1,0 +1,62 @@
+"""SQL repository for tenants' labelled examples."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from tamis.store import interfaces as ports
+from tamis.store.sql import models as m
+
+
+def _record(row: m.Example) -> ports.ExampleRecord:
+    return ports.ExampleRecord(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        text=row.text,
+        language=row.language,
+        category=row.category,
+        violating=row.violating,
+        source=row.source,
+        item_id=row.item_id,
+        decision_id=row.decision_id,
+        created_at=row.created_at,
+    )
+
+
+class SqlExamples:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, *, record: ports.ExampleRecord) -> None:
+        self.s.add(m.Example(**{f: getattr(record, f) for f in ports.ExampleRecord.__slots__}))
+        self.s.flush()
+
+    def get(self, *, tenant_id: str, example_id: str) -> ports.ExampleRecord | None:
+        row = self.s.get(m.Example, example_id)
+        return _record(row) if row is not None and row.tenant_id == tenant_id else None
+
+    def remove(self, *, tenant_id: str, example_id: str) -> bool:
+        done = self.s.execute(
+            delete(m.Example).where(m.Example.tenant_id == tenant_id, m.Example.id == example_id)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    def forget_item(self, *, tenant_id: str, item_id: str) -> int:
+        done = self.s.execute(
+            delete(m.Example).where(m.Example.tenant_id == tenant_id, m.Example.item_id == item_id)
+        )
+        return int(done.rowcount)  # type: ignore[attr-defined]
+
+    def page(
+        self, *, tenant_id: str, category: str | None, after: str | None, limit: int
+    ) -> Sequence[ports.ExampleRecord]:
+        query = select(m.Example).where(m.Example.tenant_id == tenant_id)
+        if category is not None:
+            query = query.where(m.Example.category == category)
+        if after is not None:
+            query = query.where(m.Example.id > after)
+        rows = self.s.scalars(query.order_by(m.Example.id).limit(limit))
+        return [_record(r) for r in rows]

@@ -1,0 +1,178 @@
+"""The shipped text classifier cascade: its artefacts, its behaviour and its contract."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from tamis.analyzers.base import Analysis, Analyzer, PartContext
+from tamis.analyzers.registry import available
+from tamis.analyzers.text.classifier import model as models
+from tamis.analyzers.text.classifier.analyzer import (
+    EmbeddingAnalyzer,
+    LinearAnalyzer,
+    score_batch,
+)
+from tamis.analyzers.text.classifier.data import HEADS, LANGUAGES
+from tamis.core import policy
+from tamis.core.content import Content, TextPart
+from tamis.core.pipeline import moderate
+from tamis.core.verdict import Language, TextSpan
+from tamis.testing import AnalyzerConformance
+
+MODEL = models.load()
+LINEAR = LinearAnalyzer()
+E5 = EmbeddingAnalyzer()
+
+LANG = {
+    "en": Language("en", "Latn", 0.9),
+    "fr": Language("fr", "Latn", 0.9),
+    "es": Language("es", "Latn", 0.9),
+    "ar": Language("ar", "Arab", 0.9),
+    "ary": Language("ary", "Arab", 0.9),
+    "arabizi": Language("ary", "Latn", 0.9),
+}
+
+# (clear insult, clear benign comment) per language.
+PAIRS = {
+    "en": ("you are a stupid worthless idiot", "thanks for the article, very informative"),
+    "fr": ("t'es vraiment un gros connard, ferme ta gueule", "merci pour cet article très clair"),
+    "es": ("eres un imbécil y un gilipollas", "gracias por el artículo, muy interesante"),
+    "ar": ("انت حمار وغبي وحقير", "شكرا على هذا المقال المفيد"),
+    "ary": ("نتا حمار و مكلخ الله يخليك سكت", "شكرا بزاف على هاد الفيديو زوين"),
+    "arabizi": ("nta 7mar w mkalakh", "merci bzaf 3la had lvideo zwina"),
+}
+
+
+def _context(lang: str) -> PartContext:
+    return PartContext(index=0, languages=(LANG[lang],))
+
+
+def _both(text: str, lang: str) -> tuple[Analysis, Analysis]:
+    part = TextPart(text)
+    return LINEAR.analyze(part, _context(lang)), E5.analyze(part, _context(lang))
+
+
+def _score(text: str, lang: str, category: str) -> float:
+    scores = {s.category: s.score for a in _both(text, lang) for s in a.signals}
+    return scores.get(category, 0.0)
+
+
+def test_the_shipped_artefacts_load_and_are_registered() -> None:
+    assert MODEL.heads == HEADS
+    assert MODEL.linear_w.dtype == np.float16 and MODEL.linear_w.shape[1] == len(HEADS)
+    assert MODEL.e5_w.shape == (384, len(HEADS))
+    low, high = MODEL.band
+    assert 0.0 < low < high < 1.0
+    assert set(MODEL.coverage["toxicity/insult"]) == set(LANGUAGES)
+    assert (models.ARTEFACTS / "MODEL_CARD.md").is_file()
+    assert available()["text-linear"] is LinearAnalyzer
+    assert available()["text-e5"] is EmbeddingAnalyzer
+    assert isinstance(LINEAR, Analyzer) and isinstance(E5, Analyzer)
+    assert LinearAnalyzer.version == EmbeddingAnalyzer.version == f"1.0.0+{MODEL.version}"
+
+
+@pytest.mark.parametrize("lang", sorted(PAIRS))
+def test_a_clear_insult_outscores_a_clear_benign_comment(lang: str) -> None:
+    insult, benign = PAIRS[lang]
+    assert _score(insult, lang, "toxicity/insult") > _score(benign, lang, "toxicity/insult") + 0.2
+
+
+def test_an_uncovered_category_is_unsupported_not_zero() -> None:
+    verdict = moderate(
+        Content.of_text("achète maintenant, promo exceptionnelle sur les montres"),
+        policy.default(),
+        [LINEAR, E5],
+        language_identifier=None,
+    )
+    # no language given: only heads that cover every language apply
+    assert verdict.categories["spam"] is None
+    assert verdict.categories["toxicity/insult"] is not None
+    linear, e5 = _both("achète maintenant, promo exceptionnelle sur les montres", "fr")
+    assert "spam" not in linear.covered | e5.covered
+    assert "self_harm" not in linear.covered | e5.covered
+    english, english_e5 = _both("WIN a FREE prize now, text CLAIM to 80082", "en")
+    assert "spam" in english.covered | english_e5.covered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you are a stupid worthless idiot",
+        "I am not sure this is a good idea",
+        "va te faire voir, toi et tes idées",
+        "the government should do something about it",
+    ],
+)
+def test_each_covered_category_is_decided_by_exactly_one_tier(text: str) -> None:
+    linear, e5 = _both(text, "en")
+    assert not linear.covered & e5.covered
+    assert linear.covered | e5.covered == {
+        h for h, on in zip(HEADS, MODEL.covered((LANG["en"],)), strict=True) if on
+    }
+    assert all(s.analyzer == "text-linear" for s in linear.signals)
+    assert all(s.analyzer == "text-e5" for s in e5.signals)
+
+
+def test_the_embedding_tier_runs_where_the_linear_tier_is_unsure() -> None:
+    everything = dataclasses.replace(MODEL, band=(0.0, 1.0))
+    nothing = dataclasses.replace(MODEL, band=(1.0, 1.0))
+    part, context = TextPart("you are a stupid worthless idiot"), _context("en")
+    deferred = EmbeddingAnalyzer(everything).analyze(part, context)
+    assert LinearAnalyzer(everything).analyze(part, context).covered == frozenset()
+    insult = next(s for s in deferred.signals if s.category == "toxicity/insult")
+    assert insult.analyzer == "text-e5" and insult.score >= 0.5
+    assert insult.evidence == (TextSpan(0, 0, len(part.text)),)
+    assert EmbeddingAnalyzer(nothing).analyze(part, context) == Analysis()
+    confident = LinearAnalyzer(nothing).analyze(part, context)
+    assert next(s for s in confident.signals if s.category == "toxicity/insult").score >= 0.5
+
+
+def test_the_batch_path_scores_exactly_what_the_analyzers_report() -> None:
+    texts = [pair[i] for pair in PAIRS.values() for i in (0, 1)]
+    languages = [(LANG[lang],) for lang in PAIRS for _ in (0, 1)]
+    batch = score_batch(texts, languages)
+    for i, (text, langs) in enumerate(zip(texts, languages, strict=True)):
+        context = PartContext(index=0, languages=langs)
+        found = {
+            s.category: s.score
+            for a in (LINEAR.analyze(TextPart(text), context), E5.analyze(TextPart(text), context))
+            for s in a.signals
+        }
+        for j, head in enumerate(HEADS):
+            expected = batch.scores[i, j]
+            if np.isnan(expected):
+                assert head not in found
+            else:
+                assert found.get(head, 0.0) == pytest.approx(float(expected), abs=2e-4), head
+
+
+def test_evasion_does_not_change_the_linear_score() -> None:
+    plain = _score("you are a stupid idiot", "en", "toxicity/insult")
+    for disguised in (
+        "you are a stup1d id10t",
+        "you are a s t u p i d i.d.i.o.t",
+        "yоu аre а stupid idiot",
+    ):
+        assert _score(disguised, "en", "toxicity/insult") == pytest.approx(plain, abs=0.05)
+
+
+class TestLinearConformance(AnalyzerConformance):
+    analyzer = LINEAR
+    samples = (
+        TextPart("you are a stupid worthless idiot"),
+        TextPart(""),
+        TextPart("merci pour l'article"),
+        TextPart("🙂"),
+    )
+
+
+class TestEmbeddingConformance(AnalyzerConformance):
+    analyzer = E5
+    samples = (
+        TextPart("you are a stupid worthless idiot"),
+        TextPart("I am not sure this is a good idea"),
+        TextPart(""),
+    )
