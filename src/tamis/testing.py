@@ -138,6 +138,7 @@ class _State:
     shares: set[tuple[str, str]] = field(default_factory=set)
     reports: dict[str, ports.ReportRecord] = field(default_factory=dict)
     examples: dict[str, ports.ExampleRecord] = field(default_factory=dict)
+    text_heads: dict[str, ports.TextHeadsRecord] = field(default_factory=dict)
     decisions: dict[str, ports.DecisionRecord] = field(default_factory=dict)
     appeals: dict[str, ports.AppealRecord] = field(default_factory=dict)
     strikes: list[tuple[str, ports.StrikeRecord]] = field(default_factory=list)
@@ -184,6 +185,7 @@ class _MemoryRepos:
         self.idempotency = _Idempotency(state)
         self.reports = _Reports(state)
         self.examples = _Examples(state)
+        self.text_heads = _TextHeads(state)
         self.decisions = _Decisions(state)
         self.appeals = _Appeals(state)
         self.strikes = _Strikes(state)
@@ -657,6 +659,17 @@ class _Examples(_Repo):
         return mine[:limit]
 
 
+class _TextHeads(_Repo):
+    def get(self, *, tenant_id: str) -> ports.TextHeadsRecord | None:
+        return self.s.text_heads.get(tenant_id)
+
+    def put(self, *, record: ports.TextHeadsRecord) -> None:
+        self.s.text_heads[record.tenant_id] = record
+
+    def clear(self, *, tenant_id: str) -> bool:
+        return self.s.text_heads.pop(tenant_id, None) is not None
+
+
 class _Reports(_Repo):
     def add(self, *, tenant_id: str, item_id: str, report: ports.NewReport) -> ports.ReportRecord:
         return self.add_many(tenant_id=tenant_id, reports=[(item_id, report)])[0]
@@ -756,6 +769,14 @@ class _Decisions(_Repo):
     def get(self, *, tenant_id: str, decision_id: str) -> ports.DecisionRecord | None:
         record = self.s.decisions.get(decision_id)
         return record if record is not None and record.tenant_id == tenant_id else None
+
+    def in_force(self, *, tenant_id: str, item_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        found = {}
+        for item_id in item_ids:
+            record = self.current(tenant_id=tenant_id, item_id=item_id)
+            if record is not None:
+                found[item_id] = (record.visibility, record.decided_by)
+        return found
 
     def current(self, *, tenant_id: str, item_id: str) -> ports.DecisionRecord | None:
         mine = self.for_item(tenant_id=tenant_id, item_id=item_id)

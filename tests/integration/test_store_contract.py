@@ -16,6 +16,7 @@ from tamis.store.interfaces import (
     DecisionRecord,
     ExampleRecord,
     Store,
+    TextHeadsRecord,
     Transaction,
 )
 from tamis.store.sql import migrate
@@ -708,3 +709,34 @@ def test_fingerprints_are_found_by_key_within_the_window_and_tenant(store: Store
                 tenant_id=b.id, keys=[1], since=since, exclude_item=None, limit=10
             )
         ] == ["itm_3"]
+
+
+def test_text_heads_are_replaced_whole_and_kept_per_tenant(store: Store) -> None:
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+
+    def heads(version: str) -> TextHeadsRecord:
+        return TextHeadsRecord(
+            tenant_id=a.id,
+            version=version,
+            categories=("spam", "custom/crypto"),
+            report={"examples": {"spam": 12}},
+            weights=bytes(range(256)) * 4,
+            trained_at=utcnow(),
+        )
+
+    with store.write() as tx:
+        tx.text_heads.put(record=heads("v1"))
+        tx.text_heads.put(record=heads("v2"))
+    with store.read() as tx:
+        got = tx.text_heads.get(tenant_id=a.id)
+        assert got is not None and got.version == "v2"
+        assert got.weights == bytes(range(256)) * 4 and got.report == {"examples": {"spam": 12}}
+        assert got.categories == ("spam", "custom/crypto")
+        assert tx.text_heads.get(tenant_id=b.id) is None
+    with store.write() as tx:
+        assert not tx.text_heads.clear(tenant_id=b.id)
+        assert tx.text_heads.clear(tenant_id=a.id)
+    with store.read() as tx:
+        assert tx.text_heads.get(tenant_id=a.id) is None

@@ -34,9 +34,18 @@ class PartContext:
 
 
 @dataclass(frozen=True, slots=True)
+class TenantHeads:
+    """A tenant's own text heads, as stored; the analyzer that trained them reads `weights`."""
+
+    version: str
+    categories: tuple[str, ...]
+    weights: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class TenantTerms:
-    """A tenant's own additions to the lexicon: terms to block and terms to allow, and its link
-    rules."""
+    """What a tenant adds to the shared analyzers: lexicon terms to block and to allow, link
+    rules, and text heads of its own."""
 
     block: tuple[tuple[str, str], ...] = ()
     """(term, category) pairs."""
@@ -44,6 +53,8 @@ class TenantTerms:
     version: str = ""
     links: tuple[tuple[str, str, str], ...] = ()
     """(list, pattern, category) link rules; `list` is block or allow (see `text.links`)."""
+    heads: TenantHeads | None = None
+    """Heads trained on the tenant's examples; they replace the shared ones they cover."""
 
 
 @runtime_checkable

@@ -11,9 +11,13 @@ PostgreSQL, a repeated idempotency key), each request runs again alone in its ow
 There is no timer: a lone request is committed at once, and batches grow only as fast as
 requests queue up.
 
-The batch runs in a worker thread, one batch at a time per process, so the event loop keeps
-reading requests meanwhile; on SQLite the processes take turns to write (see
-`tamis.store.sql.engine`).
+One batch at a time per process. On SQLite, where the processes take turns to write (see
+`tamis.store.sql.engine`), the event loop waits for its turn without blocking, then runs the
+batch itself: in a worker thread, each of the batch's many short SQLite calls gives up the
+GIL and waits for the busy event loop to hand it back, which stretched the time the write
+lock was held several times over. The loop is busy for the few milliseconds of the batch and
+free while the other process writes. On PostgreSQL, whose writers do not queue, the batch runs
+in a worker thread.
 
 Audit events and outbox messages are only ever written during a batch, never read back, so
 they are gathered and inserted together just before the commit (those of a request that
@@ -23,6 +27,7 @@ failed are dropped with its savepoint).
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -77,7 +82,7 @@ class Intake(Generic[R]):
                 batch = self._waiting[: self.max_batch]
                 del self._waiting[: self.max_batch]
                 try:
-                    outcomes = await asyncio.to_thread(self._commit, [r for r, _ in batch])
+                    outcomes = await self._run([r for r, _ in batch])
                 except Exception as error:  # never leave a caller waiting
                     outcomes = [error] * len(batch)
                 for (_, future), outcome in zip(batch, outcomes, strict=True):
@@ -89,6 +94,17 @@ class Intake(Generic[R]):
                         future.set_result(outcome)
         finally:
             self._drainer = None
+
+    async def _run(self, batch: Sequence[R]) -> list[Any]:
+        turn = self.store.engines.turn
+        if turn is None:  # PostgreSQL: writers run side by side, the batch in a thread
+            return await asyncio.to_thread(self._commit, batch)
+        # SQLite: wait for the turn in a thread, so the loop serves requests meanwhile
+        await asyncio.to_thread(turn.acquire, threading.get_ident())
+        try:
+            return self._commit(batch)
+        finally:
+            turn.release()
 
     def _commit(self, batch: Sequence[R]) -> list[Any]:
         try:

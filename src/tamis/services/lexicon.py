@@ -6,7 +6,7 @@ import hashlib
 import threading
 import time
 
-from tamis.analyzers.base import TenantTerms
+from tamis.analyzers.base import TenantHeads, TenantTerms
 from tamis.core import taxonomy
 from tamis.errors import InvalidInput
 from tamis.store.interfaces import Store, Transaction
@@ -110,12 +110,16 @@ class TermsCache:
                 (r.list, r.pattern, r.category or "")
                 for r in tx.link_rules.list(tenant_id=tenant_id)
             )
+            trained = tx.text_heads.get(tenant_id=tenant_id)
+        heads = (
+            TenantHeads(trained.version, trained.categories, trained.weights) if trained else None
+        )
         terms = None
-        if rows or links:
+        if rows or links or heads:
             block = tuple(sorted({(r.term, r.category or "") for r in rows if r.list == "block"}))
             allow = tuple(r.term for r in rows if r.list == "allow")
             version = hashlib.sha256(repr((block, allow, links)).encode()).hexdigest()[:16]
-            terms = TenantTerms(block=block, allow=allow, version=version, links=links)
+            terms = TenantTerms(block=block, allow=allow, version=version, links=links, heads=heads)
         with self._lock:
             self._entries[tenant_id] = (now + self.ttl, terms)
         return terms

@@ -144,11 +144,17 @@ def _tenant_batch(
     records = tx.reports.add_many(
         tenant_id=tenant_id, reports=[(item.id, report) for _, item, report in fresh]
     )
-    counted = [(r.item_id, r.category) for r in records if r.reporter_id is not None]
+    # Items already restricted, or decided by a person, wait for one: their reports need no count.
+    decided = tx.decisions.in_force(tenant_id=tenant_id, item_ids=[r.item_id for r in records])
+    settled = {item_id for item_id, (visibility, by) in decided.items() if _settled(visibility, by)}
+    counted = [
+        (r.item_id, r.category)
+        for r in records
+        if r.reporter_id is not None and r.item_id not in settled
+    ]
     reporters = tx.reports.reporters(tenant_id=tenant_id, keys=counted)
     for key in counted:
         reporters[key] -= 1  # back to the count before this batch; followed report by report
-    settled: set[str] = set()  # items whose hide was decided on in this batch
     for (index, item, _), record in zip(fresh, records, strict=True):
         tx.events.append(
             tenant_id=tenant_id,
@@ -157,13 +163,14 @@ def _tenant_batch(
             data={"item": item.id, "category": record.category, "kind": record.reporter_kind},
         )
         hidden = False
-        if record.reporter_id is not None:
+        if record.reporter_id is not None and item.id not in settled:
             key = (item.id, record.category)
             reporters[key] += 1
             threshold = submissions[index].policy.document.notices.threshold(record.category)
-            if threshold is not None and reporters[key] >= threshold and item.id not in settled:
+            if threshold is not None and reporters[key] >= threshold:
                 settled.add(item.id)
-                hidden = _hide(
+                hidden = True
+                _hide(
                     tx,
                     submissions[index].policy,
                     tenant_id=tenant_id,
@@ -201,6 +208,10 @@ def _item(
     raise InvalidInput("name the item reported: item_id or external_id")
 
 
+def _settled(visibility: str, decided_by: str) -> bool:
+    return visibility != Visibility.NONE.value or not decisions.is_automated(decided_by)
+
+
 def _hide(
     tx: Transaction,
     policy: Policy,
@@ -210,14 +221,8 @@ def _hide(
     category: str,
     reporters: int,
     threshold: int,
-) -> bool:
-    """Hide the item for its reports, unless it is restricted or a person has decided."""
-    current = tx.decisions.current(tenant_id=tenant_id, item_id=item.id)
-    if current is not None and (
-        current.visibility != Visibility.NONE.value
-        or not decisions.is_automated(current.decided_by)
-    ):
-        return False  # already restricted, or a person has decided: reports now wait for one
+) -> None:
+    """Hide the item for its reports (it is neither restricted nor decided by a person)."""
     rule = decisions.rule_for(policy, category)
     pending = tx.reports.unsettled(tenant_id=tenant_id, item_id=item.id)
     statement = Statement(
@@ -267,4 +272,3 @@ def _hide(
             "category": category,
         },
     )
-    return True

@@ -61,6 +61,16 @@ class ExampleRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class TextHeadsRecord:
+    tenant_id: str
+    version: str
+    categories: tuple[str, ...]
+    report: dict[str, Any]
+    weights: bytes
+    trained_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TermRecord:
     list: str
     term: str
@@ -405,11 +415,24 @@ class Examples(Protocol):
         ...
 
 
+class TextHeads(Protocol):
+    def get(self, *, tenant_id: str) -> TextHeadsRecord | None: ...
+    def put(self, *, record: TextHeadsRecord) -> None:
+        """Replace the tenant's heads."""
+        ...
+
+    def clear(self, *, tenant_id: str) -> bool: ...
+
+
 class Decisions(Protocol):
     def add(self, *, record: DecisionRecord) -> None: ...
     def get(self, *, tenant_id: str, decision_id: str) -> DecisionRecord | None: ...
     def current(self, *, tenant_id: str, item_id: str) -> DecisionRecord | None:
         """The item's decision in force, if any."""
+        ...
+
+    def in_force(self, *, tenant_id: str, item_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """(visibility, decided by) of each item's decision in force; items with none left out."""
         ...
 
     def set_state(self, *, tenant_id: str, decision_id: str, state: str) -> None: ...
@@ -538,6 +561,8 @@ class Transaction(Protocol):
     def reports(self) -> Reports: ...
     @property
     def examples(self) -> Examples: ...
+    @property
+    def text_heads(self) -> TextHeads: ...
     @property
     def decisions(self) -> Decisions: ...
     @property

@@ -25,6 +25,11 @@ from tamis.store.sql import models as m
 R = TypeVar("R")
 
 
+def _row(record: Any) -> dict[str, Any]:
+    """A record's fields as a row (`dataclasses.asdict` deep-copies every value: slow)."""
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
 def _record(cls: type[R], row: Any) -> R:
     """A frozen record from a row with the same field names."""
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
@@ -92,7 +97,7 @@ class SqlReports(_Repo):
         if not records:
             return records
         try:
-            self.s.connection().execute(_INSERT_REPORT, [dataclasses.asdict(r) for r in records])
+            self.s.connection().execute(_INSERT_REPORT, [_row(r) for r in records])
         except IntegrityError:
             raise Conflict("this reporter has already reported this item") from None
         return records
@@ -192,6 +197,20 @@ class SqlDecisions(_Repo):
         params = {"tenant_id": tenant_id, "item_id": item_id}
         row = self.s.connection().execute(_CURRENT_DECISION, params).first()
         return _record(ports.DecisionRecord, row) if row else None
+
+    def in_force(self, *, tenant_id: str, item_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        if not item_ids:
+            return {}
+        rows = self.s.connection().execute(
+            select(_decision.item_id, _decision.visibility, _decision.decided_by)
+            .where(
+                _decision.tenant_id == tenant_id,
+                _decision.item_id.in_(set(item_ids)),
+                _decision.state == "in_force",
+            )
+            .order_by(_decision.id)
+        )
+        return {item_id: (visibility, by) for item_id, visibility, by in rows}
 
     def set_state(self, *, tenant_id: str, decision_id: str, state: str) -> None:
         self.s.execute(

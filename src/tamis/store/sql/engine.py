@@ -41,8 +41,10 @@ class WriteTurn:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._lock = threading.RLock()
-        self._depth = 0  # a nested write in the same thread already holds the file lock
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        """The thread the turn was taken for; it may take it again (a nested write)."""
+        self._depth = 0
         self._fd: int | None = None
         self._pid = 0
 
@@ -54,18 +56,33 @@ class WriteTurn:
 
     @contextmanager
     def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
-                self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
-            if self._depth == 0:
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+    def acquire(self, owner: int | None = None) -> None:
+        """Wait for the turn, for the calling thread or for the thread `owner`."""
+        owner = owner or threading.get_ident()
+        if self._owner == owner:
             self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    fcntl.flock(self._fd, fcntl.LOCK_UN)
+            return
+        self._lock.acquire()
+        fcntl.flock(self._file(), fcntl.LOCK_EX)
+        self._owner, self._depth = owner, 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+            fcntl.flock(self._file(), fcntl.LOCK_UN)
+            self._lock.release()
+
+    def _file(self) -> int:
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        return self._fd
 
 
 @dataclass(frozen=True, slots=True)

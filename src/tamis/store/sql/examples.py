@@ -1,4 +1,4 @@
-"""SQL repository for tenants' labelled examples."""
+"""SQL repositories for what tenants teach: labelled examples and the heads trained on them."""
 
 from __future__ import annotations
 
@@ -60,3 +60,39 @@ class SqlExamples:
             query = query.where(m.Example.id > after)
         rows = self.s.scalars(query.order_by(m.Example.id).limit(limit))
         return [_record(r) for r in rows]
+
+
+class SqlTextHeads:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, *, tenant_id: str) -> ports.TextHeadsRecord | None:
+        row = self.s.get(m.TextHeads, tenant_id)
+        if row is None:
+            return None
+        return ports.TextHeadsRecord(
+            tenant_id=row.tenant_id,
+            version=row.version,
+            categories=tuple(row.categories),
+            report=row.report,
+            weights=row.weights,
+            trained_at=row.trained_at,
+        )
+
+    def put(self, *, record: ports.TextHeadsRecord) -> None:
+        self.clear(tenant_id=record.tenant_id)
+        self.s.add(
+            m.TextHeads(
+                tenant_id=record.tenant_id,
+                version=record.version,
+                categories=list(record.categories),
+                report=record.report,
+                weights=record.weights,
+                trained_at=record.trained_at,
+            )
+        )
+        self.s.flush()
+
+    def clear(self, *, tenant_id: str) -> bool:
+        done = self.s.execute(delete(m.TextHeads).where(m.TextHeads.tenant_id == tenant_id))
+        return bool(done.rowcount)  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -230,6 +231,19 @@ class Example(Base):
     item_id: Mapped[str | None] = mapped_column(Id)
     decision_id: Mapped[str | None] = mapped_column(Id)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class TextHeads(Base):
+    """A tenant's own text heads, trained from its examples (`tamis train text --tenant`)."""
+
+    __tablename__ = "text_heads"
+    tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """What training measured: examples per category and cross-validated figures."""
+    weights: Mapped[bytes] = mapped_column(LargeBinary)
+    trained_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Decision(Base):

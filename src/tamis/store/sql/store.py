@@ -25,7 +25,7 @@ from tamis.store import interfaces as ports
 from tamis.store.sql import models as m
 from tamis.store.sql.casework import SqlAppeals, SqlDecisions, SqlReports, SqlStrikes
 from tamis.store.sql.engine import Engines, create_engines
-from tamis.store.sql.examples import SqlExamples
+from tamis.store.sql.examples import SqlExamples, SqlTextHeads
 from tamis.store.sql.links import SqlFingerprints, SqlLinkRules
 
 
@@ -581,6 +581,7 @@ class SqlTransaction:
         self.lexicon = SqlLexicon(session)
         self.link_rules = SqlLinkRules(session)
         self.examples = SqlExamples(session)
+        self.text_heads = SqlTextHeads(session)
         self.fingerprints = SqlFingerprints(session)
         self.items = SqlItems(session)
         self.media = SqlMedia(session)
