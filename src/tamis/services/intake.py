@@ -11,13 +11,13 @@ PostgreSQL, a repeated idempotency key), each request runs again alone in its ow
 There is no timer: a lone request is committed at once, and batches grow only as fast as
 requests queue up.
 
-One batch at a time per process. On SQLite, where the processes take turns to write (see
-`tamis.store.sql.engine`), the event loop waits for its turn without blocking, then runs the
-batch itself: in a worker thread, each of the batch's many short SQLite calls gives up the
-GIL and waits for the busy event loop to hand it back, which stretched the time the write
-lock was held several times over. The loop is busy for the few milliseconds of the batch and
-free while the other process writes. On PostgreSQL, whose writers do not queue, the batch runs
-in a worker thread.
+The batch runs in a worker thread, one batch at a time per process, so the event loop keeps
+reading requests meanwhile; on SQLite the processes take turns to write (see
+`tamis.store.sql.engine`), and a batch is made of what is waiting *once its turn has come*,
+so what arrived during the wait rides along instead of waiting for the next turn. The
+statements of a batch are few and set-based (see `services.reports.submit_many`): each one
+gives up the GIL to the busy event loop and waits to get it back, so their number, not only
+their cost, sets how long the write lock is held.
 
 Audit events and outbox messages are only ever written during a batch, never read back, so
 they are gathered and inserted together just before the commit (those of a request that
@@ -65,12 +65,14 @@ class Intake(Generic[R]):
         self.after_commit = after_commit
         self.max_batch = max_batch
         self._waiting: list[tuple[R, asyncio.Future[Any]]] = []
+        self._guard = threading.Lock()  # the loop adds to `_waiting`, the batch thread takes
         self._drainer: asyncio.Task[None] | None = None
 
     async def run(self, request: R) -> Any:
         """The request's outcome once its transaction has committed; raised if an error."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting.append((request, future))
+        with self._guard:
+            self._waiting.append((request, future))
         if self._drainer is None:
             self._drainer = asyncio.create_task(self._drain())
         return await future
@@ -79,13 +81,7 @@ class Intake(Generic[R]):
         try:
             await asyncio.sleep(0)  # let requests already read in this loop turn join
             while self._waiting:
-                batch = self._waiting[: self.max_batch]
-                del self._waiting[: self.max_batch]
-                try:
-                    outcomes = await self._run([r for r, _ in batch])
-                except Exception as error:  # never leave a caller waiting
-                    outcomes = [error] * len(batch)
-                for (_, future), outcome in zip(batch, outcomes, strict=True):
+                for future, outcome in await asyncio.to_thread(self._commit):
                     if future.done():  # the caller went away; the write stands
                         continue
                     if isinstance(outcome, BaseException):
@@ -95,35 +91,34 @@ class Intake(Generic[R]):
         finally:
             self._drainer = None
 
-    async def _run(self, batch: Sequence[R]) -> list[Any]:
-        turn = self.store.engines.turn
-        if turn is None:  # PostgreSQL: writers run side by side, the batch in a thread
-            return await asyncio.to_thread(self._commit, batch)
-        # SQLite: wait for the turn in a thread, so the loop serves requests meanwhile
-        await asyncio.to_thread(turn.acquire, threading.get_ident())
-        try:
-            return self._commit(batch)
-        finally:
-            turn.release()
+    def _take(self) -> list[tuple[R, asyncio.Future[Any]]]:
+        with self._guard:
+            batch = self._waiting[: self.max_batch]
+            del self._waiting[: self.max_batch]
+        return batch
 
-    def _commit(self, batch: Sequence[R]) -> list[Any]:
+    def _commit(self) -> list[tuple[asyncio.Future[Any], Any]]:
+        """Once this process has its turn to write, everything waiting by then, committed."""
+        batch: list[tuple[R, asyncio.Future[Any]]] | None = None
         try:
             with self.store.write() as tx:
+                batch = self._take()
+                requests = [request for request, _ in batch]
                 rows = _Rows()
                 tx.events = _BatchEvents(tx.session, rows)
                 tx.outbox = _BatchOutbox(tx.session, rows)
                 tx.webhooks = _BatchWebhooks(tx.session)
                 try:
                     with tx.session.begin_nested():
-                        outcomes = list(self.many(tx, batch))
+                        outcomes = list(self.many(tx, requests))
                 except Exception:  # something broke the batch as a whole: each request alone
                     rows.drop(0)
-                    outcomes = [self._alone(tx, rows, request) for request in batch]
+                    outcomes = [self._alone(tx, rows, request) for request in requests]
                 rows.insert(tx)
-        except Exception as error:  # the commit failed: nothing in the batch was written
-            return [error] * len(batch)
+        except Exception as error:  # nothing in the batch was written
+            return [(future, error) for _, future in (batch if batch is not None else self._take())]
         self.after_commit()
-        return outcomes
+        return [(future, outcome) for (_, future), outcome in zip(batch, outcomes, strict=True)]
 
     def _alone(self, tx: SqlTransaction, rows: _Rows, request: R) -> Any:
         mark = len(rows)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, select, tuple_, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -109,13 +109,15 @@ class SqlReports(_Repo):
     def reported(self, *, tenant_id: str, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         if not pairs:
             return set()
-        rows = self.s.connection().execute(
+        wanted = set(pairs)
+        rows = self.s.connection().execute(  # IN on each column: a search of the unique index
             select(_report.item_id, _report.reporter_id).where(
                 _report.tenant_id == tenant_id,
-                tuple_(_report.item_id, _report.reporter_id).in_(list(set(pairs))),
+                _report.item_id.in_({item_id for item_id, _ in wanted}),
+                _report.reporter_id.in_({reporter_id for _, reporter_id in wanted}),
             )
         )
-        return {(item_id, reporter_id) for item_id, reporter_id in rows}
+        return {(item_id, reporter_id) for item_id, reporter_id in rows} & wanted
 
     def reporters(
         self, *, tenant_id: str, keys: Sequence[tuple[str, str]]

@@ -43,7 +43,7 @@ class WriteTurn:
         self.path = path
         self._lock = threading.Lock()
         self._owner: int | None = None
-        """The thread the turn was taken for; it may take it again (a nested write)."""
+        """The thread holding the turn; it may take it again (a nested write)."""
         self._depth = 0
         self._fd: int | None = None
         self._pid = 0
@@ -56,28 +56,21 @@ class WriteTurn:
 
     @contextmanager
     def __call__(self) -> Iterator[None]:
-        self.acquire()
+        me = threading.get_ident()
+        if self._owner == me:  # a nested write in the same thread
+            self._depth += 1
+        else:
+            self._lock.acquire()
+            fcntl.flock(self._file(), fcntl.LOCK_EX)
+            self._owner, self._depth = me, 1
         try:
             yield
         finally:
-            self.release()
-
-    def acquire(self, owner: int | None = None) -> None:
-        """Wait for the turn, for the calling thread or for the thread `owner`."""
-        owner = owner or threading.get_ident()
-        if self._owner == owner:
-            self._depth += 1
-            return
-        self._lock.acquire()
-        fcntl.flock(self._file(), fcntl.LOCK_EX)
-        self._owner, self._depth = owner, 1
-
-    def release(self) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            self._owner = None
-            fcntl.flock(self._file(), fcntl.LOCK_UN)
-            self._lock.release()
+            self._depth -= 1
+            if self._depth == 0:
+                self._owner = None
+                fcntl.flock(self._file(), fcntl.LOCK_UN)
+                self._lock.release()
 
     def _file(self) -> int:
         if self._fd is None or self._pid != os.getpid():  # a forked child opens its own

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, or_, select, update
+from sqlalchemy import String, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -321,16 +321,16 @@ class SqlItems(_Repo):
     def many(
         self, *, tenant_id: str, ids: Sequence[str] = (), external_ids: Sequence[str] = ()
     ) -> Sequence[ports.ItemRecord]:
-        wanted = []
-        if ids:
-            wanted.append(_items.c.id.in_(set(ids)))
+        rows = []
+        if ids:  # by primary key: a tenant condition here would lead SQLite to scan the tenant
+            found = self.s.connection().execute(select(*_items.c).where(_items.c.id.in_(set(ids))))
+            rows += [row for row in found if row.tenant_id == tenant_id]
         if external_ids:
-            wanted.append(_items.c.external_id.in_(set(external_ids)))
-        if not wanted:
-            return []
-        rows = self.s.connection().execute(
-            select(*_items.c).where(_items.c.tenant_id == tenant_id, or_(*wanted))
-        )
+            rows += self.s.connection().execute(
+                select(*_items.c).where(
+                    _items.c.tenant_id == tenant_id, _items.c.external_id.in_(set(external_ids))
+                )
+            )
         return [_item(row) for row in rows]  # type: ignore[arg-type]
 
     def set_verdict(
