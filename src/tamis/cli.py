@@ -18,6 +18,7 @@ from rich.table import Table
 
 from tamis.cli_dsa import dsa_app
 from tamis.cli_links import links_app
+from tamis.cli_text import eval_app, train_app
 from tamis.core import policy as policies
 from tamis.core.verdict import Verdict
 from tamis.errors import TamisError
@@ -46,6 +47,8 @@ for sub, name in (
 ):
     app.add_typer(sub, name=name)
 app.add_typer(dsa_app, name="dsa")
+app.add_typer(train_app, name="train")
+app.add_typer(eval_app, name="eval")
 app.add_typer(links_app, name="links")
 
 out = Console()

@@ -9,6 +9,7 @@ is what the refusals of unscorable attributes need.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 import time
@@ -149,8 +150,8 @@ def test_openai_bad_input_is_a_4xx_that_says_what_to_do(api: Api) -> None:
 def test_openai_flagged_follows_the_tenants_policy(api: Api) -> None:
     source = api.client.get("/v1/policy", headers=api.auth()).json()["source"]
     insults = source.index("clause: insults")
-    lenient = source[:insults] + source[insults:].replace(
-        "thresholds: {review: 0.5, hide: 0.9}", "thresholds: {review: 1.0}", 1
+    lenient = source[:insults] + re.sub(
+        r"thresholds: \{[^}]*\}", "thresholds: {review: 1.0}", source[insults:], count=1
     )
     text = "Tu es un idiot"
     verdict = _verdict(api, text)

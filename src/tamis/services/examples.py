@@ -10,10 +10,19 @@ content erases its example too.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tamis.core import taxonomy
 from tamis.errors import InvalidInput
 from tamis.ids import new_id, utcnow
-from tamis.store.interfaces import DecisionRecord, ExampleRecord, ItemRecord, Transaction
+from tamis.services.runtime import Runtime
+from tamis.store.interfaces import (
+    DecisionRecord,
+    ExampleRecord,
+    ItemRecord,
+    TextHeadsRecord,
+    Transaction,
+)
 
 MAX_TEXT = 5000
 LANGUAGES = ("en", "fr", "es", "ar", "ary")
@@ -80,3 +89,43 @@ def learn_from(
             created_at=decision.created_at,
         )
     )
+
+
+def train_heads(rt: Runtime, *, tenant_id: str) -> dict[str, Any]:
+    """Fit the tenant's own text heads on all its examples and store them; what was measured.
+
+    A category with too few examples gets no head (the report says why); with none at all,
+    the tenant's previous heads are removed and the shared ones apply again.
+    """
+    from tamis.analyzers.text.classifier import tenant as heads
+
+    labelled: list[tuple[str, str, bool]] = []
+    after = None
+    with rt.store.read() as tx:
+        while page := tx.examples.page(tenant_id=tenant_id, category=None, after=after, limit=500):
+            labelled += [(e.text, e.category, e.violating) for e in page]
+            after = page[-1].id
+    fitted = heads.fit(labelled, encode=heads.shared_encode)
+    packed = heads.pack(fitted)
+    with rt.store.write() as tx:
+        if fitted.categories:
+            tx.text_heads.put(
+                record=TextHeadsRecord(
+                    tenant_id=tenant_id,
+                    version=packed.version,
+                    categories=packed.categories,
+                    report=fitted.report,
+                    weights=packed.weights,
+                    trained_at=utcnow(),
+                )
+            )
+        else:
+            tx.text_heads.clear(tenant_id=tenant_id)
+        tx.events.append(
+            tenant_id=tenant_id,
+            type="text_heads.trained",
+            subject=tenant_id,
+            data={"version": packed.version, "categories": list(packed.categories)},
+        )
+    rt.terms.forget(tenant_id)
+    return {"version": packed.version if fitted.categories else None, **fitted.report}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -77,7 +78,10 @@ def test_the_shipped_artefacts_load_and_are_registered() -> None:
 @pytest.mark.parametrize("lang", sorted(PAIRS))
 def test_a_clear_insult_outscores_a_clear_benign_comment(lang: str) -> None:
     insult, benign = PAIRS[lang]
-    assert _score(insult, lang, "toxicity/insult") > _score(benign, lang, "toxicity/insult") + 0.2
+    high = _score(insult, lang, "toxicity/insult")
+    low = _score(benign, lang, "toxicity/insult")
+    # scores are calibrated to a 5% prevalence, so compare odds: at least e^2 (7x) apart
+    assert math.log(high / (1 - high)) - math.log(low / (1 - low)) >= 2.0
 
 
 def test_an_uncovered_category_is_unsupported_not_zero() -> None:
