@@ -36,8 +36,7 @@ async def moderations(body: ModerationCreate, rt: RuntimeDep, principal: Moderat
             for c in contents
         ]
 
-    # One text judges faster than a hop to a thread (see routes.moderate); a batch does not.
-    results = work() if len(contents) == 1 else await run_in_threadpool(work)
+    results = await run_in_threadpool(work)  # off the event loop, as in routes.moderate
     return JSONResponse(
         {
             "id": new_id("modr").replace("_", "-", 1),

@@ -59,7 +59,7 @@ def shared_encoder() -> Encoder:
     """The process-wide encoder, created on first use (its model loads on first encode)."""
     with _encoder_lock:
         if not _encoders:
-            _encoders.append(Encoder(threads=1))
+            _encoders.append(Encoder(threads=2))  # one encoding on two cores: half the wait
         return _encoders[0]
 
 
