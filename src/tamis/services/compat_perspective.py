@@ -48,6 +48,17 @@ def _attributes() -> dict[str, tuple[str, ...]]:
 ATTRIBUTES: dict[str, tuple[str, ...]] = _attributes()
 """Each attribute tamis answers, with the tamis categories it is scored from."""
 
+NEEDED: dict[str, str] = {
+    "TOXICITY": "toxicity/insult",
+    _DERIVED: "toxicity/insult",
+    "IDENTITY_ATTACK": "hate",
+    "THREAT": "violence/threat",
+}
+"""The category without which an attribute is not answered; where none is named here, all of
+the attribute's categories are needed. TOXICITY is answered from insults (with whatever else
+is scored for the comment: profanity, hate, threats, harassment) rather than refused while
+threats and harassment have no classifier: it is what most Perspective clients ask for."""
+
 _ERROR_TYPE = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
 
 
@@ -88,13 +99,13 @@ class AnalyzeRequest:
 def score(verdict: Verdict, attribute: str) -> float | None:
     """The attribute's probability, or None when a category it needs was not scored."""
     sources = ATTRIBUTES[attribute]
-    values = [verdict.categories.get(c) for c in sources]
-    known = [v for v in values if v is not None]
-    if len(known) < len(sources):
+    known = {c: v for c in sources if (v := verdict.categories.get(c)) is not None}
+    needed = (NEEDED[attribute],) if attribute in NEEDED else sources
+    if any(c not in known for c in needed):
         return None
     if attribute == _DERIVED:
-        return max(v * verdict.severity.get(c, 0) / 3 for c, v in zip(sources, known, strict=True))
-    return max(known)
+        return max(v * verdict.severity.get(c, 0) / 3 for c, v in known.items())
+    return max(known.values())
 
 
 def language_code(raw: str) -> str:
