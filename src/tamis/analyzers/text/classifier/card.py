@@ -101,16 +101,17 @@ def _figures(report: dict[str, Any]) -> list[str]:
             f"Functional tests (frozen, reported only): {', '.join(report['functional_files'])}.",
             "",
             "*accuracy*: flagged or not as expected, at the default policy's lowest action"
-            " threshold per category; *category*: the expected category among those flagged;"
+            " threshold per category; *strict*: every expected category flagged and none of the"
+            " case's `must_not` (the rule of data/text/README.md);"
             " *at F1 threshold*: flagged or not at the dev-tuned F1 thresholds instead.",
             "",
-            "| functionality | lang | cases | accuracy | category | at F1 threshold |",
+            "| functionality | lang | cases | accuracy | strict | at F1 threshold |",
             "|---|---|---|---|---|---|",
         ]
         for row in report["functional"]:
             lines.append(
                 f"| {row['functionality']} | {row['language']} | {row['cases']} "
-                f"| {row['accuracy']:.3f} | {row['category_accuracy']:.3f} "
+                f"| {row['accuracy']:.3f} | {row['strict_accuracy']:.3f} "
                 f"| {row['accuracy_f1_threshold']:.3f} |"
             )
     return lines

@@ -332,21 +332,23 @@ def _functional(
         at_f1 = {c for c, s in scores.items() if c in f1 and not np.isnan(s[i]) and s[i] >= f1[c]}
         expected = set(case["expected"]) - {"none"}
         right = bool(flagged) == bool(expected)
-        category = bool(flagged & expected) if expected else not flagged
+        # data/text/README.md's rule: every expected category fires and none it must not
+        must_not = set(case.get("must_not", ()))
+        strict = expected <= flagged and not flagged & must_not if expected else not flagged
         right_f1 = bool(at_f1) == bool(expected)
         key = (
             case["functionality"],
             case["lang"]
             + ("-Latn" if case.get("script") == "Latn" and case["lang"] in ("ar", "ary") else ""),
         )
-        groups.setdefault(key, []).append((right, category, right_f1))
+        groups.setdefault(key, []).append((right, strict, right_f1))
     return [
         {
             "functionality": f,
             "language": lang,
             "cases": len(found),
             "accuracy": round(sum(r for r, _, _ in found) / len(found), 4),
-            "category_accuracy": round(sum(c for _, c, _ in found) / len(found), 4),
+            "strict_accuracy": round(sum(c for _, c, _ in found) / len(found), 4),
             "accuracy_f1_threshold": round(sum(r for _, _, r in found) / len(found), 4),
         }
         for (f, lang), found in sorted(groups.items())
