@@ -682,23 +682,10 @@ class _Reports(_Repo):
             raise Conflict("this reporter has already reported this item")
         now = utcnow()
         records = [
-            ports.ReportRecord(
-                id=new_id("rpt"),
-                tenant_id=tenant_id,
-                item_id=item_id,
-                reporter_id=report.reporter_id,
-                reporter_kind=report.reporter_kind,
-                category=report.category,
-                other_reason=report.other_reason,
-                explanation=report.explanation,
-                illegal=report.illegal,
-                law=report.law,
-                good_faith=report.good_faith,
-                created_at=now,
-                decision_id=None,
-                outcome_at=None,
+            ports.ReportRecord.new(
+                id=new_id("rpt"), tenant_id=tenant_id, item_id=item_id, report=r, created_at=now
             )
-            for item_id, report in reports
+            for item_id, r in reports
         ]
         for record in records:
             self.s.reports[record.id] = record

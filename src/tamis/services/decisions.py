@@ -171,7 +171,7 @@ def record(
     announce(tx, tenant_id=tenant_id, event_type="decision.made", payload=public(decision, item))
     if item is not None and not is_automated(decided_by):
         _settle_reports(tx, tenant_id=tenant_id, item=item, decision=decision)
-        violating = decision.visibility != Visibility.NONE.value
+        violating = restrictive(decision.visibility, None)
         examples.learn_from(tx, item=item, decision=decision, violating=violating)
     return decision
 

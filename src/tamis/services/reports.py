@@ -82,15 +82,6 @@ class Submission:
     external_id: str | None = None
 
 
-def submit(
-    tx: Transaction, policy: Policy, *, tenant_id: str, item_id: str, report: NewReport
-) -> Receipt:
-    (outcome,) = submit_many(tx, [Submission(tenant_id, policy, report, item_id=item_id)])
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome
-
-
 def submit_many(tx: Transaction, submissions: Sequence[Submission]) -> list[Receipt | Exception]:
     """File reports together, in order; each outcome is a receipt or the error for that one.
 

@@ -132,6 +132,28 @@ class ReportRecord:
     decision_id: str | None
     outcome_at: datetime | None
 
+    @classmethod
+    def new(
+        cls, *, id: str, tenant_id: str, item_id: str, report: NewReport, created_at: datetime
+    ) -> ReportRecord:
+        """A report as filed: not yet settled by any decision."""
+        return cls(
+            id=id,
+            tenant_id=tenant_id,
+            item_id=item_id,
+            reporter_id=report.reporter_id,
+            reporter_kind=report.reporter_kind,
+            category=report.category,
+            other_reason=report.other_reason,
+            explanation=report.explanation,
+            illegal=report.illegal,
+            law=report.law,
+            good_faith=report.good_faith,
+            created_at=created_at,
+            decision_id=None,
+            outcome_at=None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class DecisionRecord:

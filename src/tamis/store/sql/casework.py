@@ -76,23 +76,10 @@ class SqlReports(_Repo):
         """
         now = utcnow()
         records = [
-            ports.ReportRecord(
-                id=new_id("rpt"),
-                tenant_id=tenant_id,
-                item_id=item_id,
-                reporter_id=report.reporter_id,
-                reporter_kind=report.reporter_kind,
-                category=report.category,
-                other_reason=report.other_reason,
-                explanation=report.explanation,
-                illegal=report.illegal,
-                law=report.law,
-                good_faith=report.good_faith,
-                created_at=now,
-                decision_id=None,
-                outcome_at=None,
+            ports.ReportRecord.new(
+                id=new_id("rpt"), tenant_id=tenant_id, item_id=item_id, report=r, created_at=now
             )
-            for item_id, report in reports
+            for item_id, r in reports
         ]
         if not records:
             return records

@@ -18,7 +18,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -89,14 +89,11 @@ class Engines:
     def is_sqlite(self) -> bool:
         return self.write.dialect.name == "sqlite"
 
-    def writing(self) -> AbstractContextManager[None]:
-        """Hold the write turn (SQLite) for a transaction on `self.write`."""
-        return self.turn() if self.turn is not None else nullcontext()
-
     @contextmanager
     def transaction(self, **session: Any) -> Iterator[Session]:
         """A write transaction in its own session, committed on a clean exit."""
-        with self.writing(), Session(self.write, **session) as s, s.begin():
+        turn = self.turn() if self.turn is not None else nullcontext()
+        with turn, Session(self.write, **session) as s, s.begin():
             yield s
 
     def dispose(self) -> None:

@@ -30,6 +30,7 @@ from tamis.analyzers.base import Analysis, PartContext, TenantHeads
 from tamis.analyzers.text.classifier import model as models
 from tamis.analyzers.text.classifier.analyzer import shared_encoder
 from tamis.analyzers.text.classifier.embed import e5_input
+from tamis.analyzers.text.classifier.evaluate import prf
 from tamis.analyzers.text.classifier.prepare import leet_variant, prepare
 from tamis.core import taxonomy
 from tamis.core.content import Part, PartKind, TextPart
@@ -98,26 +99,22 @@ def _logistic(
     return theta[:-1].astype(np.float32), float(theta[-1])
 
 
-def _figures(y: npt.NDArray[np.float64], p: npt.NDArray[np.float64]) -> dict[str, float]:
-    hit = p >= 0.5
-    tp = float(np.sum(hit & (y == 1)))
-    precision = tp / max(float(hit.sum()), 1.0)
-    recall = tp / max(float((y == 1).sum()), 1.0)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+def _figures(y: npt.NDArray[np.float64], p: npt.NDArray[np.floating[Any]]) -> dict[str, float]:
+    precision, recall, f1 = prf(y.astype(np.int64), p >= 0.5)
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
 
 
 def _cross_validated(
     x: Floats, y: npt.NDArray[np.float64], offset: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
+) -> Floats:
     """Each example's probability from a head fitted without it (k folds, seeded)."""
     order = np.random.default_rng(0).permutation(len(y))
-    out = np.zeros(len(y))
+    out = np.zeros(len(y), dtype=np.float32)
     for fold in range(_FOLDS):
         test = order[fold::_FOLDS]
         train = np.setdiff1d(order, test)
         w, b = _logistic(x[train], y[train], offset[train])
-        out[test] = 1.0 / (1.0 + np.exp(-(x[test] @ w + b + offset[test])))
+        out[test] = models.sigmoid(x[test] @ w + b + offset[test])
     return out
 
 
@@ -158,7 +155,7 @@ def fit(
         x = embeddings[index]
         entry["cross_validated"] = _figures(y, _cross_validated(x, y, offset))
         if head is not None:  # the peer: the shared head alone on the same examples
-            entry["shared_head"] = _figures(y, 1.0 / (1.0 + np.exp(-offset)))
+            entry["shared_head"] = _figures(y, models.sigmoid(offset))
         w, b = _logistic(x, y, offset)
         categories.append(category)
         weights.append(w)
@@ -211,7 +208,7 @@ class TenantAnalyzer:
         offsets = np.array(
             [shared[model.heads.index(c)] if c in model.heads else 0.0 for c in heads.categories]
         )
-        scores = 1.0 / (1.0 + np.exp(-(w @ embedding[0] + b + offsets)))
+        scores = models.sigmoid(w @ embedding[0] + b + offsets)
         signals = []
         for category, score in zip(heads.categories, scores, strict=True):
             value = round(float(score), 4)
