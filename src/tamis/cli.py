@@ -17,10 +17,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from tamis.cli_dsa import dsa_app
+from tamis.cli_images import scan
 from tamis.cli_links import links_app
 from tamis.cli_text import eval_app, train_app
 from tamis.core import policy as policies
-from tamis.core.verdict import Verdict
+from tamis.core.verdict import ImageBox, Verdict
 from tamis.errors import TamisError
 from tamis.settings import Settings
 
@@ -50,6 +51,7 @@ app.add_typer(dsa_app, name="dsa")
 app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 app.add_typer(links_app, name="links")
+app.command("scan")(scan)
 
 out = Console()
 err = Console(stderr=True)
@@ -179,6 +181,24 @@ def _lines(text: str | None, file: Path | None) -> list[str]:
     return [text]
 
 
+def _box(evidence: object) -> str:
+    if isinstance(evidence, ImageBox):
+        where = f"{evidence.width}×{evidence.height} at ({evidence.x}, {evidence.y})"
+        when = f" at {evidence.frame_ms} ms" if evidence.frame_ms else ""
+        return f"{evidence.label} in image {evidence.part}, {where}{when}"
+    return str(getattr(evidence, "kind", "evidence"))
+
+
+def _is_image(path: Path) -> bool:
+    from tamis.media.decode import sniff
+
+    try:
+        with path.open("rb") as f:
+            return sniff(f.read(64)) is not None
+    except OSError:
+        return False
+
+
 def _table(text: str, verdict: Verdict) -> Table:
     table = Table(
         title=f"{verdict.action.value.upper()}"
@@ -194,16 +214,18 @@ def _table(text: str, verdict: Verdict) -> Table:
         if score is None:
             continue
         spans = [
-            text[e.evidence.start : e.evidence.end]  # type: ignore[union-attr]
+            repr(text[e.evidence.start : e.evidence.end])  # type: ignore[union-attr]
+            if hasattr(e.evidence, "start")
+            else _box(e.evidence)
             for e in verdict.evidence
-            if e.category == name and hasattr(e.evidence, "start")
+            if e.category == name
         ]
         style = "red" if score >= 0.5 else ""
         table.add_row(
             name,
             f"[{style}]{score:.2f}[/{style}]" if style else f"{score:.2f}",
             str(verdict.severity.get(name, 0)),
-            ", ".join(repr(s) for s in spans),
+            ", ".join(spans),
         )
     langs = (
         ", ".join(f"{lang.code}-{lang.script} {lang.confidence:.2f}" for lang in verdict.languages)
@@ -219,18 +241,40 @@ def _table(text: str, verdict: Verdict) -> Table:
 
 @app.command()
 def check(
-    text: Annotated[str | None, typer.Argument(help="The text, or - for stdin lines.")] = None,
+    text: Annotated[
+        str | None, typer.Argument(help="The text, an image file, or - for stdin lines.")
+    ] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="One text per line.")] = None,
+    image: Annotated[
+        list[Path] | None, typer.Option("--image", "-i", help="An image beside the text.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON verdict per line.")] = False,
     policy: Annotated[
         Path | None, typer.Option(help="A policy file instead of the default.")
     ] = None,
 ) -> None:
-    """Judge texts with the shipped analyzers (no server or database needed)."""
+    """Judge texts and images with the shipped analyzers (no server or database needed).
+
+    `tamis check photo.jpg` judges the image; `tamis check "caption" -i photo.jpg` judges a
+    caption and its photo as one item.
+    """
     from tamis.library import moderate
 
-    lines = _lines(text, file)
     chosen = policies.parse(policy.read_text("utf-8"), name=str(policy)) if policy else None
+    images = list(image or [])
+    if text is not None and file is None and _is_image(Path(text)):
+        images, text = [Path(text), *images], None
+    if images:
+        try:
+            verdict = moderate(text, image=images, policy=chosen)
+        except (TamisError, OSError) as exc:
+            raise _fail(getattr(exc, "message", None) or str(exc)) from None
+        if as_json:
+            sys.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            out.print(_table(text or "", verdict))
+        return
+    lines = _lines(text, file)
     actions: Counter[str] = Counter()
     show_progress = len(lines) > 1 and not as_json and out.is_terminal
     with Progress(console=err, transient=True, disable=not show_progress) as progress:

@@ -3,7 +3,8 @@
     TamisError                      base; `status` is the HTTP status the API answers with
     ├── InvalidInput (400/422)      the request is wrong; the message says what to change
     │   ├── PolicyError             a policy file is invalid; names the line at fault
-    │   └── TooLarge (413)          over a configured limit; names the limit
+    │   ├── TooLarge (413)          over a configured limit; names the limit
+    │   └── UnsupportedMedia (415)  a file tamis cannot read, or not the kind it claims
     ├── AuthError (401)             no key, unknown or revoked key
     ├── Forbidden (403)             the key lacks the scope the route needs
     ├── NotFound (404)              no such thing *in this tenant*
@@ -42,6 +43,11 @@ class PolicyError(InvalidInput):
 class TooLarge(InvalidInput):
     status = 413
     title = "Request too large"
+
+
+class UnsupportedMedia(InvalidInput):
+    status = 415
+    title = "Unsupported media"
 
 
 class AuthError(TamisError):

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tamis.analyzers import registry
 from tamis.analyzers.base import Analyzer, LanguageIdentifier
 from tamis.core import policy as policies
-from tamis.core.content import Content, LinkPart, Part, TextPart
+from tamis.core.content import Content, LinkPart, MediaPart, Part, TextPart
 from tamis.core.pipeline import moderate as run_pipeline
 from tamis.core.verdict import Verdict
+from tamis.media import digest_of
+
+if TYPE_CHECKING:
+    from tamis.media.decode import Decoder
 
 
 @cache
@@ -26,20 +32,38 @@ def _identifier() -> LanguageIdentifier:
     return LinguaLanguageIdentifier()
 
 
+@cache
+def _decoder() -> Decoder:
+    from tamis.media.decode import Decoder
+
+    decoder = Decoder()
+    atexit.register(decoder.close)
+    return decoder
+
+
 def moderate(
     text: str | None = None,
     *,
+    image: bytes | str | Path | Sequence[bytes | str | Path] = (),
     links: Sequence[str] = (),
     policy: policies.Policy | str | Path | None = None,
     locale: str | None = None,
 ) -> Verdict:
-    """Judge a text (and links) against a policy: the default one, a parsed one or a file."""
+    """Judge a text, images (bytes or file paths) and links, as one item, against a policy:
+    the default one, a parsed one or a file."""
     parts: list[Part] = []
     if text is not None:
         parts.append(TextPart(text))
+    given = [image] if isinstance(image, bytes | str | Path) else list(image)
+    for source in given:
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        decoded = _decoder().decode(data)
+        parts.append(
+            MediaPart("image", digest_of(data), decoded.stored_type, data, decoded.picture)
+        )
     parts.extend(LinkPart(url) for url in links)
     if not parts:
-        raise ValueError("give a text or at least one link")
+        raise ValueError("give a text, an image or at least one link")
     if policy is None:
         chosen = policies.default()
     elif isinstance(policy, policies.Policy):

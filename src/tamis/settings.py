@@ -34,10 +34,17 @@ class Settings(BaseSettings):
     """Analyzer names to load; all installed ones when unset."""
     log_level: str = "INFO"
 
-    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    max_body_bytes: int = Field(default=24 * 1024 * 1024, ge=1024)
+    """Whole request bodies; an image sent as base64 in JSON takes a third more than its size."""
     max_text_chars: int = Field(default=20_000, ge=1)
     max_parts: int = Field(default=16, ge=1)
     max_json_depth: int = Field(default=32, ge=2)
+    max_image_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    """One image file, sent or fetched."""
+    image_decoders: int = Field(default=1, ge=1)
+    """Sandboxed decoding processes per server process (each bounded in memory and time)."""
+    fetch_timeout_seconds: float = Field(default=10.0, gt=0)
+    """Fetching an image given by URL, redirects included."""
 
     job_max_attempts: int = Field(default=5, ge=1)
     job_lease_seconds: float = Field(default=60.0, gt=0)

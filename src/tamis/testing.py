@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, ClassVar, cast
 
-from tamis.analyzers.base import Analysis, Analyzer, PartContext
+from tamis.analyzers.base import Analysis, Analyzer, FoundText, PartContext
 from tamis.core import taxonomy
 from tamis.core.content import LinkPart, Part, PartKind, TextPart
-from tamis.core.verdict import LexiconHit, LinkHit, Signal, TextSpan
+from tamis.core.verdict import ImageBox, LexiconHit, LinkHit, Signal, TextSpan
 from tamis.errors import Conflict
 from tamis.ids import new_id, utcnow
 from tamis.store import interfaces as ports
@@ -49,6 +49,24 @@ class KeywordAnalyzer:
             (Signal(self.category, self.score, self.name, context.index, spans),) if spans else ()
         )
         return Analysis(signals=signals, covered=frozenset({self.category}))
+
+
+class ReadingAnalyzer:
+    """Reads the given lines in every image, each in its own box: a stand-in for OCR."""
+
+    name: ClassVar[str] = "reader"
+    version: ClassVar[str] = "1"
+    accepts: ClassVar[frozenset[PartKind]] = frozenset({"image"})
+
+    def __init__(self, *lines: str) -> None:
+        self.lines = lines
+
+    def analyze(self, part: Part, context: PartContext) -> Analysis:
+        boxes = tuple(
+            ImageBox(context.index, 10, 10 + 40 * i, 300, 30, "text")
+            for i in range(len(self.lines))
+        )
+        return Analysis(texts=(FoundText(self.lines, boxes),))
 
 
 class CrashingAnalyzer:
@@ -463,6 +481,9 @@ class _Media(_Repo):
         media_type: str | None,
         size: int,
         retain_until: datetime | None,
+        md5: str | None = None,
+        pdq: str | None = None,
+        pdq_quality: int | None = None,
     ) -> None:
         self.s.media[(tenant_id, digest)] = (retain_until, None)
 

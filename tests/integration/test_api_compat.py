@@ -8,6 +8,8 @@ is what the refusals of unscorable attributes need.
 
 from __future__ import annotations
 
+import base64
+
 import logging
 import re
 import socket
@@ -28,6 +30,7 @@ from tamis.services.compat_perspective import ATTRIBUTES, NEEDED
 from tamis.services.runtime import Runtime
 from tamis.settings import Settings
 from tamis.testing import KeywordAnalyzer
+from tests import drawn
 from tests.integration.conftest import Api
 
 ANALYZE = "/v1alpha1/comments:analyze"
@@ -122,17 +125,23 @@ def test_openai_array_input_gives_one_result_per_text_in_order(api: Api) -> None
     assert [res["flagged"] for res in r.json()["results"]] == [True, False]
 
 
-def test_openai_multimodal_text_parts_are_one_input_and_images_are_refused(api: Api) -> None:
+def test_openai_multimodal_parts_are_one_input_images_included(api: Api) -> None:
     parts = [{"type": "text", "text": "Bonjour"}, {"type": "text", "text": "connard"}]
     r = api.client.post("/v1/moderations", json={"input": parts}, headers=api.auth())
     assert r.status_code == 200, r.text
     [result] = r.json()["results"]
     assert result["flagged"] is True
-    image = {"type": "image_url", "image_url": {"url": "https://example.org/cat.png"}}
-    r = api.client.post("/v1/moderations", json={"input": [*parts, image]}, headers=api.auth())
+    photo = base64.b64encode(drawn.picture(4)).decode()
+    image = {"type": "image_url", "image_url": {"url": f"data:image/jpeg;base64,{photo}"}}
+    r = api.client.post("/v1/moderations", json={"input": [image]}, headers=api.auth())
+    assert r.status_code == 200, r.text
+    [result] = r.json()["results"]
+    assert result["flagged"] is False and result["category_scores"]["sexual"] < 0.5
+    private = {"type": "image_url", "image_url": {"url": "http://169.254.169.254/latest"}}
+    r = api.client.post("/v1/moderations", json={"input": [*parts, private]}, headers=api.auth())
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
-    assert "input[2] is an image_url" in r.json()["detail"]
+    assert "parts[2]" in r.json()["detail"] and "public" in r.json()["detail"]
 
 
 def test_openai_bad_input_is_a_4xx_that_says_what_to_do(api: Api) -> None:

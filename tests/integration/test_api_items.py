@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 
 from tamis.jobs.worker import run_one
+from tests import drawn
 from tests.integration.conftest import Api
 
 
@@ -36,7 +37,7 @@ def test_async_item_is_queued_then_moderated_by_a_worker(api: Api) -> None:
 
 
 def test_an_item_with_a_caption_and_photos_is_one_item(api: Api) -> None:
-    photo = base64.b64encode(b"\xff\xd8\xff not really a jpeg").decode()
+    photo = base64.b64encode(drawn.picture(1)).decode()
     body = {
         "external_id": "post-1",
         "parts": [
@@ -52,7 +53,8 @@ def test_an_item_with_a_caption_and_photos_is_one_item(api: Api) -> None:
     assert item["parts"][1]["digest"] == item["parts"][2]["digest"]
     assert "data" not in item["parts"][1]
     assert api.rt.media.get(tenant_id=api.tenant_id, digest=item["parts"][1]["digest"])
-    assert "sexual/explicit" in item["verdict"]["unsupported"]
+    assert item["verdict"]["categories"]["sexual/explicit"] is not None
+    assert "violence/graphic" in item["verdict"]["unsupported"]
 
 
 def test_idempotency_key_replays_and_creates_nothing_twice(api: Api) -> None:

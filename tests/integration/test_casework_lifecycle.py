@@ -328,7 +328,9 @@ def test_account_actions_and_erasure(api: Api) -> None:
 def test_erasing_one_item_keeps_a_photo_another_item_still_shows(api: Api) -> None:
     import base64
 
-    photo = base64.b64encode(b"\xff\xd8\xff the same photo").decode()
+    from tests import drawn
+
+    photo = base64.b64encode(drawn.picture(2)).decode()
     items = [
         api.client.post(
             "/v1/items",

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol, runtime_checkable
 
 from tamis.core.content import Part, PartKind
-from tamis.core.verdict import Language, Signal
+from tamis.core.verdict import ImageBox, Language, Signal
+
+
+@dataclass(frozen=True, slots=True)
+class FoundText:
+    """Text an analyzer read inside a part (words in an image), for the text analyzers to
+    judge; line `i` was read in `boxes[i]`, which is where their evidence will point."""
+
+    lines: tuple[str, ...]
+    boxes: tuple[ImageBox, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +31,7 @@ class Analysis:
     signals: tuple[Signal, ...] = ()
     covered: frozenset[str] = frozenset()
     markers: tuple[str, ...] = ()
+    texts: tuple[FoundText, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from tamis import __version__
-from tamis.api import problems
+from tamis.api import forms, problems
 from tamis.api.limits import RequestLimits
 from tamis.api.routes import (
     admin,
@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         compat_perspective.router,
     ):
         app.include_router(router)
+    forms.install(app)
     app.add_middleware(
         RequestLimits,
         max_body_bytes=settings.max_body_bytes,

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 PartKind = Literal["text", "image", "video", "link"]
 
 
@@ -20,14 +23,37 @@ class TextPart:
     kind: Literal["text"] = "text"
 
 
+Frame = npt.NDArray[np.uint8]
+"""Height × width × 3, RGB."""
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """An image as analyzers see it: decoded in a sandbox, never the file an attacker crafted.
+
+    `frames` are RGB, scaled so the long side fits the analysis size; an animation is sampled
+    (`frame_ms` says when each sample shows). Boxes in evidence are in these frames' pixels.
+    """
+
+    format: str
+    """What the magic bytes said: jpeg, png, webp or gif."""
+    width: int
+    height: int
+    """Of the original image."""
+    frames: tuple[Frame, ...] = field(repr=False, compare=False)
+    frame_ms: tuple[int, ...] = (0,)
+
+
 @dataclass(frozen=True, slots=True)
 class MediaPart:
-    """An image or a video, by content digest; `data` is present only while it is analysed."""
+    """An image or a video, by content digest; `data` and `picture` are present only while
+    it is analysed."""
 
     kind: Literal["image", "video"]
     digest: str
     media_type: str | None = None
     data: bytes | None = field(default=None, repr=False, compare=False)
+    picture: Picture | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,16 +7,26 @@ its recorded policy and analyzer versions.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
-from tamis.analyzers.base import Analysis, Analyzer, LanguageIdentifier, PartContext, TenantTerms
+from tamis.analyzers.base import (
+    Analysis,
+    Analyzer,
+    FoundText,
+    LanguageIdentifier,
+    PartContext,
+    TenantTerms,
+)
 from tamis.core import policy as policies
 from tamis.core import taxonomy
-from tamis.core.content import Content, TextPart
+from tamis.core.content import Content, Part, TextPart
 from tamis.core.verdict import (
     Action,
     AnalyzerRef,
     AttributedEvidence,
+    Evidence,
+    ImageBox,
     Language,
     Signal,
     Verdict,
@@ -44,21 +54,38 @@ def moderate(
             language_identifier.name, language_identifier.version
         )
 
+    def identify(text: str) -> tuple[Language, ...]:
+        if language_identifier is None:
+            return ()
+        found_languages = tuple(language_identifier.identify(text))
+        for lang in found_languages:
+            key = (lang.code, lang.script)
+            if key not in languages or languages[key].confidence < lang.confidence:
+                languages[key] = lang
+        return found_languages
+
+    def run(part: Part, context: PartContext) -> list[tuple[AnalyzerRef, Analysis]]:
+        return [
+            (AnalyzerRef(analyzer.name, analyzer.version), analyzer.analyze(part, context))
+            for analyzer in analyzers
+            if part.kind in analyzer.accepts
+        ]
+
     found: list[tuple[AnalyzerRef, Analysis]] = []
     for index, part in enumerate(content.parts):
-        part_languages: tuple[Language, ...] = ()
-        if language_identifier is not None and isinstance(part, TextPart):
-            part_languages = tuple(language_identifier.identify(part.text))
-            for lang in part_languages:
-                key = (lang.code, lang.script)
-                if key not in languages or languages[key].confidence < lang.confidence:
-                    languages[key] = lang
+        part_languages = identify(part.text) if isinstance(part, TextPart) else ()
         context = PartContext(index=index, languages=part_languages, tenant_terms=tenant_terms)
-        for analyzer in analyzers:
-            if part.kind not in analyzer.accepts:
-                continue
-            ref = AnalyzerRef(analyzer.name, analyzer.version)
-            found.append((ref, analyzer.analyze(part, context)))
+        analyses = run(part, context)
+        found.extend(analyses)
+        for _, analysis in analyses:
+            for text in analysis.texts:
+                if not "".join(text.lines).strip():
+                    continue
+                read = TextPart("\n".join(text.lines))
+                read_context = PartContext(index, identify(read.text), tenant_terms)
+                found.extend(
+                    (ref, _onto_boxes(result, text)) for ref, result in run(read, read_context)
+                )
 
     for ref, analysis in [*found, *external]:
         used[ref.name] = ref
@@ -95,4 +122,34 @@ def moderate(
         reasons=decision.reasons,
         analyzers=tuple(used.values()),
         markers=tuple(markers),
+    )
+
+
+def _onto_boxes(analysis: Analysis, text: FoundText) -> Analysis:
+    """Point evidence found in text read from an image at the image regions it was read in."""
+    starts = [0]
+    for line in text.lines:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def boxes(evidence: Evidence) -> tuple[Evidence, ...]:
+        start = getattr(evidence, "start", None)
+        end = getattr(evidence, "end", None)
+        if isinstance(evidence, ImageBox) or start is None or end is None:
+            return (evidence,)
+        return (
+            tuple(
+                box
+                for box, line_start, line_end in zip(text.boxes, starts, starts[1:], strict=False)
+                if start < line_end - 1 and end > line_start
+            )
+            or text.boxes
+        )
+
+    return Analysis(
+        signals=tuple(
+            dataclasses.replace(s, evidence=tuple(b for e in s.evidence for b in boxes(e)))
+            for s in analysis.signals
+        ),
+        covered=analysis.covered,
+        markers=analysis.markers,
     )

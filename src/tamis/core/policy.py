@@ -105,6 +105,11 @@ class Strikes(_Strict):
     expire_days: int = Field(default=90, ge=1)
 
 
+class MediaStorage(_Strict):
+    keep_originals: bool = False
+    """Keep the files as sent beside the re-encoded copies tamis stores (and hashes always)."""
+
+
 class PolicyDocument(_Strict):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
     version: int = Field(default=1, ge=0)
@@ -114,6 +119,7 @@ class PolicyDocument(_Strict):
     notices: Notices = Field(default_factory=Notices)
     appeals: Appeals = Field(default_factory=Appeals)
     strikes: Strikes = Field(default_factory=Strikes)
+    media: MediaStorage = Field(default_factory=MediaStorage)
 
     @model_validator(mode="after")
     def _unique_clauses(self) -> PolicyDocument:

@@ -19,7 +19,8 @@ from tamis.core.policy import Policy
 from tamis.core.verdict import Verdict
 from tamis.errors import NotFound
 from tamis.ids import new_id, utcnow
-from tamis.services import decisions, floods, idempotency
+from tamis.media import digest_of
+from tamis.services import decisions, floods, idempotency, images
 from tamis.services.idempotency import IdempotencyKey
 from tamis.services.moderation import judge
 from tamis.services.runtime import Runtime
@@ -32,17 +33,19 @@ WEBHOOK_EVENT = "item.moderated"
 @dataclass(frozen=True, slots=True)
 class NewItem:
     external_id: str
-    parts: tuple[Part, ...]
+    parts: tuple[images.Incoming, ...]
     author_id: str | None = None
     author_locale: str | None = None
     content_date: datetime | None = None
     context_url: str | None = None
 
 
-def stored_parts(rt: Runtime, *, tenant_id: str, parts: tuple[Part, ...]) -> list[dict[str, Any]]:
+def _stored_parts(
+    rt: Runtime, *, tenant_id: str, intake: images.Intake, keep_originals: bool
+) -> list[dict[str, Any]]:
     """Parts as stored: texts and links inline, media by digest (their bytes saved here)."""
     out: list[dict[str, Any]] = []
-    for part in parts:
+    for index, part in enumerate(intake.parts):
         if isinstance(part, TextPart):
             out.append({"kind": "text", "text": part.text})
         elif isinstance(part, LinkPart):
@@ -50,21 +53,45 @@ def stored_parts(rt: Runtime, *, tenant_id: str, parts: tuple[Part, ...]) -> lis
         else:
             if part.data is not None:
                 rt.media.put(tenant_id=tenant_id, data=part.data)
-            out.append({"kind": part.kind, "digest": part.digest, "media_type": part.media_type})
+            stored = {"kind": part.kind, "digest": part.digest, "media_type": part.media_type}
+            image = intake.images.get(index)
+            if image is not None:
+                if keep_originals:
+                    rt.media.put(tenant_id=tenant_id, data=image.original)
+                stored.update(image.facts(original_kept=keep_originals))
+            out.append(stored)
     return out
 
 
-def _record_media(rt: Runtime, tx: Transaction, *, tenant_id: str, item: NewItem) -> None:
+def _record_media(
+    rt: Runtime, tx: Transaction, *, tenant_id: str, intake: images.Intake, keep_originals: bool
+) -> None:
     days = rt.settings.media_retention_days
     retain_until = utcnow() + timedelta(days=days) if days else None
-    for part in item.parts:
-        if isinstance(part, MediaPart) and part.data is not None:
+    for index, part in enumerate(intake.parts):
+        if not isinstance(part, MediaPart) or part.data is None:
+            continue
+        image = intake.images.get(index)
+        hashes: dict[str, Any] = {}
+        if image is not None and image.decoded.pdq:
+            first = image.decoded.pdq[0]
+            hashes = {"md5": image.decoded.md5, "pdq": first.hash, "pdq_quality": first.quality}
+        tx.media.add(
+            tenant_id=tenant_id,
+            digest=part.digest,
+            media_type=part.media_type,
+            size=len(part.data),
+            retain_until=retain_until,
+            **hashes,
+        )
+        if image is not None and keep_originals:
             tx.media.add(
                 tenant_id=tenant_id,
-                digest=part.digest,
-                media_type=part.media_type,
-                size=len(part.data),
+                digest=digest_of(image.original),
+                media_type=image.original_type,
+                size=len(image.original),
                 retain_until=retain_until,
+                **hashes,
             )
 
 
@@ -82,7 +109,8 @@ def content_of(rt: Runtime, record: ItemRecord) -> Content:
             parts.append(LinkPart(p["url"]))
         else:
             data = rt.media.get(tenant_id=record.tenant_id, digest=p["digest"])
-            parts.append(MediaPart(p["kind"], p["digest"], p.get("media_type"), data))
+            stored = MediaPart(p["kind"], p["digest"], p.get("media_type"), data)
+            parts.append(images.picture_of(rt, stored))
     return Content(tuple(parts), author_locale=record.author_locale)
 
 
@@ -101,12 +129,14 @@ def submit(
     """
     with rt.store.read() as tx:
         idempotency.check(tx, tenant_id=tenant_id, idem=idem)
-    parts = stored_parts(rt, tenant_id=tenant_id, parts=item.parts)
+    intake = images.receive(rt, item.parts)
+    policy = rt.policies.get(tenant_id)
+    keep = policy.document.media.keep_originals
+    parts = _stored_parts(rt, tenant_id=tenant_id, intake=intake, keep_originals=keep)
     digest = content_digest(parts)
     verdict = None
-    policy = rt.policies.get(tenant_id)
     now = utcnow()
-    found = floods.fingerprint(item.parts)
+    found = floods.fingerprint(intake.parts)
     if not run_async:
         with rt.store.read() as tx:
             flood = floods.check(
@@ -118,7 +148,7 @@ def submit(
                 item_id=None,
                 now=now,
             )
-        content = Content(item.parts, author_locale=item.author_locale)
+        content = Content(intake.parts, author_locale=item.author_locale)
         verdict = judge(
             rt,
             tenant_id=tenant_id,
@@ -139,7 +169,7 @@ def submit(
             parts=parts,
             content_digest=digest,
         )
-        _record_media(rt, tx, tenant_id=tenant_id, item=item)
+        _record_media(rt, tx, tenant_id=tenant_id, intake=intake, keep_originals=keep)
         floods.record(
             tx,
             rt.settings,
@@ -288,10 +318,11 @@ def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
         )
         # The same photo posted in another item stays until that item is erased too.
         unshared = {
-            p["digest"]
+            digest
             for p in record.parts
             if p["kind"] in ("image", "video")
-            and not tx.items.holding_media(tenant_id=tenant_id, digest=p["digest"])
+            for digest in _media_digests(p)
+            if not tx.items.holding_media(tenant_id=tenant_id, digest=digest)
         }
         for digest in unshared:
             tx.media.mark_erased(tenant_id=tenant_id, digest=digest)
@@ -300,9 +331,16 @@ def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
     return get(rt, tenant_id=tenant_id, item_id=item_id)
 
 
+def _media_digests(part: dict[str, Any]) -> list[str]:
+    original = part.get("original") or {}
+    return [part["digest"], *([original["digest"]] if original.get("kept") else [])]
+
+
 def _erased(part: dict[str, Any]) -> dict[str, Any]:
     if part["kind"] in ("image", "video"):
-        return {"kind": part["kind"], "digest": part["digest"], "erased": True}
+        # Hashes stay: they let a hash bank recognise the same image if it comes back.
+        kept: dict[str, Any] = {k: part[k] for k in ("md5", "pdq") if k in part}
+        return {"kind": part["kind"], "digest": part["digest"], "erased": True, **kept}
     held = part.get("text") if part["kind"] == "text" else part.get("url")
     digest = hashlib.sha256((held or "").encode()).hexdigest()
     return {"kind": part["kind"], "digest": digest, "erased": True}

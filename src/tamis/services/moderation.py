@@ -9,6 +9,8 @@ from tamis.core.content import Content
 from tamis.core.pipeline import moderate
 from tamis.core.policy import Policy
 from tamis.core.verdict import AnalyzerRef, Verdict
+from tamis.services import images
+from tamis.services.images import Incoming
 from tamis.services.runtime import Runtime
 
 
@@ -30,8 +32,11 @@ def judge(
     )
 
 
-def judge_stateless(rt: Runtime, *, tenant_id: str, content: Content) -> Verdict:
+def judge_stateless(
+    rt: Runtime, *, tenant_id: str, parts: Sequence[Incoming], author_locale: str | None = None
+) -> Verdict:
     """`POST /v1/moderate`: nothing is stored but a daily count per action."""
+    content = Content(images.receive(rt, parts).parts, author_locale=author_locale)
     verdict = judge(rt, tenant_id=tenant_id, content=content)
     rt.counters.add(tenant_id, f"moderate.{verdict.action.value}")
     return verdict

@@ -15,6 +15,8 @@ from tamis.analyzers import registry
 from tamis.analyzers.base import Analyzer, LanguageIdentifier
 from tamis.analyzers.text.langid import LinguaLanguageIdentifier
 from tamis.media import FilesystemMediaStore
+from tamis.media.decode import DecodeLimits, Decoder
+from tamis.media.fetch import Fetcher, FetchLimits
 from tamis.services.keys import KeyCache
 from tamis.services.lexicon import TermsCache
 from tamis.services.policies import PolicyCache
@@ -53,6 +55,8 @@ class Runtime:
     deliveries: SqlOutboxQueue
     audit: SqlAuditLog
     media: FilesystemMediaStore
+    decoder: Decoder
+    fetcher: Fetcher
     analyzers: tuple[Analyzer, ...]
     language_identifier: LanguageIdentifier
     keys: KeyCache
@@ -78,6 +82,15 @@ class Runtime:
             deliveries=SqlOutboxQueue(engines),
             audit=SqlAuditLog(engines),
             media=FilesystemMediaStore(settings.media_dir),
+            decoder=Decoder(
+                DecodeLimits(max_bytes=settings.max_image_bytes),
+                processes=settings.image_decoders,
+            ),
+            fetcher=Fetcher(
+                FetchLimits(
+                    max_bytes=settings.max_image_bytes, timeout_s=settings.fetch_timeout_seconds
+                )
+            ),
             analyzers=registry.load(settings.analyzers),
             language_identifier=LinguaLanguageIdentifier(),
             keys=KeyCache(store),
@@ -87,4 +100,5 @@ class Runtime:
         )
 
     def close(self) -> None:
+        self.decoder.close()
         self.store.close()

@@ -501,7 +501,12 @@ class Media(Protocol):
         media_type: str | None,
         size: int,
         retain_until: datetime | None,
-    ) -> None: ...
+        md5: str | None = None,
+        pdq: str | None = None,
+        pdq_quality: int | None = None,
+    ) -> None:
+        """Record a stored file; images carry the MD5 of the file as sent and the PDQ hash of
+        their (first) picture, for the hash banks."""
     def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]: ...
     def mark_erased(self, *, tenant_id: str, digest: str) -> None: ...
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from tamis.core import policy as policies
 from tamis.core import taxonomy
-from tamis.core.content import Content, LinkPart, TextPart
+from tamis.core.content import Content, LinkPart, MediaPart, TextPart
 from tamis.core.pipeline import moderate
-from tamis.core.verdict import Action
-from tamis.testing import AnalyzerConformance, KeywordAnalyzer
+from tamis.core.verdict import Action, ImageBox
+from tamis.testing import AnalyzerConformance, KeywordAnalyzer, ReadingAnalyzer
 
 
 def test_uncovered_categories_are_null_not_zero() -> None:
@@ -38,3 +38,23 @@ def test_parts_are_judged_together_and_analyzers_only_see_what_they_accept() -> 
 class TestKeywordAnalyzerConforms(AnalyzerConformance):
     analyzer = KeywordAnalyzer()
     samples = (TextPart("badword here"), TextPart(""), LinkPart("https://x.example"))
+
+
+def test_text_read_in_an_image_is_judged_and_points_at_where_it_was_read() -> None:
+    image = MediaPart("image", "0" * 64, "image/png")
+    content = Content((TextPart("nice photo"), image))
+    reader = ReadingAnalyzer("hello there", "you badword", "bye")
+    verdict = moderate(content, policies.default(), [KeywordAnalyzer(), reader])
+    assert verdict.action is Action.HIDE and verdict.categories["toxicity/insult"] == 0.97
+    [found] = verdict.evidence
+    assert found.analyzer == "keyword" and found.category == "toxicity/insult"
+    assert found.evidence == ImageBox(1, 10, 50, 300, 30, "text")
+    assert {a.name for a in verdict.analyzers} == {"keyword", "reader"}
+
+
+def test_an_image_without_text_leaves_text_categories_to_the_text_parts() -> None:
+    image = MediaPart("image", "0" * 64, "image/png")
+    verdict = moderate(
+        Content((image,)), policies.default(), [KeywordAnalyzer(), ReadingAnalyzer()]
+    )
+    assert verdict.categories["toxicity/insult"] is None

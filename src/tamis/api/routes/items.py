@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from tamis.api import creating
+from tamis.api import creating, forms
 from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, RuntimeDep
 from tamis.api.schemas.items import ItemCreate, ItemPublic
 from tamis.services import items
@@ -23,18 +23,19 @@ router = APIRouter(prefix="/v1/items", tags=["items"])
     status_code=201,
     response_model=ItemPublic,
     responses={202: {"model": ItemPublic, "description": "Accepted; a worker will moderate it."}},
+    openapi_extra=forms.openapi(ItemCreate),
 )
 async def create_item(
     request: Request,
-    body: ItemCreate,
     rt: RuntimeDep,
     principal: ItemsWrite,
     idempotency_key: IdempotencyHeader = None,
 ) -> JSONResponse:
+    body, uploads = await forms.read(request, ItemCreate, rt.settings)
     idem = await creating.idempotency_of(request, idempotency_key)
     new = items.NewItem(
         external_id=body.external_id,
-        parts=body.to_parts(rt.settings),
+        parts=body.to_parts(rt.settings, uploads),
         author_id=body.author_id,
         author_locale=body.author_locale,
         content_date=body.created_at,

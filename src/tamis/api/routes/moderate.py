@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from tamis.api import forms
 from tamis.api.deps import Moderate, RuntimeDep
 from tamis.api.schemas.content import ContentIn
 from tamis.api.schemas.verdicts import VerdictPublic
-from tamis.core.content import Content
 from tamis.services.moderation import judge_stateless
 
 router = APIRouter(prefix="/v1/moderate", tags=["moderate"])
@@ -19,12 +19,16 @@ class ModerateRequest(ContentIn):
     author_locale: str | None = None
 
 
-@router.post("", response_model=VerdictPublic)
-async def moderate(body: ModerateRequest, rt: RuntimeDep, principal: Moderate) -> JSONResponse:
-    # Off the event loop: most judgements take half a millisecond, but the few the embedding
-    # tier reads take tens, and would hold up every other request of this process meanwhile.
-    content = Content(body.to_parts(rt.settings), author_locale=body.author_locale)
+@router.post("", response_model=VerdictPublic, openapi_extra=forms.openapi(ModerateRequest))
+async def moderate(request: Request, rt: RuntimeDep, principal: Moderate) -> JSONResponse:
+    body, uploads = await forms.read(request, ModerateRequest, rt.settings)
+    # Off the event loop: images are decoded and judged in tens of milliseconds, and so are
+    # the few texts the embedding tier reads; they would hold up every other request meanwhile.
     verdict = await run_in_threadpool(
-        judge_stateless, rt, tenant_id=principal.tenant_id, content=content
+        judge_stateless,
+        rt,
+        tenant_id=principal.tenant_id,
+        parts=body.to_parts(rt.settings, uploads),
+        author_locale=body.author_locale,
     )
     return JSONResponse(verdict.to_dict())

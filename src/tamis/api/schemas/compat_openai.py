@@ -33,7 +33,8 @@ MultiModalInput = Annotated[TextInput | ImageUrlInput, Field(discriminator="type
 class ModerationCreate(StrictIn):
     input: str | list[str] | list[MultiModalInput] = Field(
         description="A text, a list of texts (one result each), or one multi-modal input: a "
-        'list of {"type": "text", "text": ...} parts judged together (images are refused).'
+        'list of text and image_url parts judged together (an image as a data: URL or an http(s) '
+        "URL on a public address)."
     )
     model: str | None = Field(
         default=None,

@@ -321,6 +321,10 @@ class Media(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     retain_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    md5: Mapped[str | None] = mapped_column(String(32), index=True)
+    """Of the file as sent, for MD5 hash banks."""
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
 
 
 class Event(Base):

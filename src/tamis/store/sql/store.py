@@ -389,6 +389,9 @@ class SqlMedia(_Repo):
         media_type: str | None,
         size: int,
         retain_until: datetime | None,
+        md5: str | None = None,
+        pdq: str | None = None,
+        pdq_quality: int | None = None,
     ) -> None:
         row = self.s.get(m.Media, (tenant_id, digest))
         if row is None:
@@ -401,6 +404,9 @@ class SqlMedia(_Repo):
                     created_at=utcnow(),
                     retain_until=retain_until,
                     erased_at=None,
+                    md5=md5,
+                    pdq=pdq,
+                    pdq_quality=pdq_quality,
                 )
             )
         else:

@@ -1,0 +1,299 @@
+"""OCR in images: what the text test saves, what it catches, what the recognizer reads.
+
+Three reports, one core, 640×480 frames:
+
+- timing (default): ms per frame for photos (kodak, COCO, scikit-image: the text test, and
+  the recognizer where the test fires) and for drawn memes (test + recognizer), beside
+  rapidocr's default call (`RapidOCR()` as its README shows it: every core, short side
+  scaled up to 736) on the same frames in the same run, with the ratio;
+- `--gate`: the text test's recall on text drawn over photos (memes, captions, screenshots,
+  colour text without outline, small text) and how often it fires on the SFW photos of
+  ../shared/data/images, per source; `--reference` also runs the recognizer on each photo
+  (about two minutes) to split them into photos it reads text in and photos it does not;
+- `--scripts`: character accuracy of the bundled recognizer per script (Latin, French,
+  Spanish, German, digits, Arabic), lines drawn in DejaVu Sans.
+
+    PYTHONPATH=src .venv/bin/python bench/ocr.py [--gate [--reference]] [--scripts]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from tamis.analyzers.image.ocr import OcrAnalyzer
+from tamis.analyzers.image.textness import textness
+
+IMAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "images"
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+SIZE = (640, 480)
+PHRASES = (
+    "QUAND TU ES UN IMBÉCILE",
+    "espèce de connard",
+    "¿qué pasa, idiota?",
+    "you are a stupid loser",
+    "ferme ta gueule",
+    "eres un pendejo",
+    "shut up moron",
+    "LUNDI MATIN AU BUREAU",
+    "ça fait trop mal à la tête",
+    "SEÑOR, ¡QUÉ ASCO!",
+    "nobody: me at 3am",
+    "garçon pâtissier",
+    "mañana será otro día",
+    "the cake is a lie 2024",
+    "Vous êtes nul",
+    "tonto del culo",
+    "Happy birthday Tom",
+    "Schöne Grüße aus Köln",
+)
+KINDS = ("meme", "meme-drawn", "caption", "screenshot", "colour", "small")
+SCRIPTS = {
+    "latin": ("The quick brown fox jumps", "over the lazy dog again", "Pack my box with five"),
+    "french": ("Élève très gâté à l'hôtel", "Le garçon naïf ôte son cœur", "Où est la forêt? Noël"),
+    "spanish": ("¿Qué pasa, señor Muñoz?", "¡Ánimo! El niño comió piña", "Mañana irá a León"),
+    "german": ("Größe und Übermaß", "schöne Mädchen in Köln", "Fußball über alles, süß"),
+    "digits": ("0123456789", "2024-11-22 15:30", "3,14 + 2.71 = 5.85"),
+    "arabic": ("مرحبا بكم في المغرب", "هذا نص عربي بسيط", "السلام عليكم"),
+}
+
+
+def font(size: int, name: str = "DejaVuSans.ttf") -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = FONTS / name
+    return ImageFont.truetype(str(path), size) if path.exists() else ImageFont.load_default(size)
+
+
+def photos() -> Iterator[tuple[str, str, np.ndarray]]:
+    """(source, name, frame) for every SFW photo, scaled as the decoder does (≤ 1024 px)."""
+    for path in sorted(IMAGES.rglob("*")):
+        if path.suffix.lower() in {".jpg", ".jpeg", ".png"}:
+            with Image.open(path) as image:
+                frame = image.convert("RGB")
+            frame.thumbnail((1024, 1024))
+            yield path.parent.name, path.name, np.asarray(frame)
+
+
+def backdrop(rng: random.Random) -> Image.Image:
+    """A drawn photo-like picture: gradient, soft blobs, grain."""
+    w, h = SIZE
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    grey = rng.uniform(40, 210) + rng.uniform(-60, 60) * xx / w + rng.uniform(-60, 60) * yy / h
+    tint = np.array([rng.uniform(0.6, 1.2) for _ in range(3)], dtype=np.float32)
+    image = Image.fromarray(np.clip(grey[..., None] * tint, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y, r = rng.randrange(w), rng.randrange(h), rng.randrange(20, 120)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(6))
+    grain = np.random.default_rng(rng.randrange(2**32)).normal(0, 6, (h, w, 3))
+    return Image.fromarray(np.clip(np.asarray(image) + grain, 0, 255).astype(np.uint8))
+
+
+def write(
+    image: Image.Image,
+    text: str,
+    size: int,
+    y: int,
+    fill: object,
+    *,
+    outline: bool = False,
+    name: str = "DejaVuSans.ttf",
+    left: bool = False,
+) -> None:
+    draw = ImageDraw.Draw(image)
+    stroke = max(2, size // 14) if outline else 0
+    while True:
+        face = font(size, name)
+        x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=face, stroke_width=stroke)
+        if x1 - x0 <= image.width - 20 or size <= 8:
+            break
+        size -= 2
+    x = 10 if left else (image.width - (x1 - x0)) // 2
+    y = y if y >= 0 else image.height - (y1 - y0) + y
+    draw.text(
+        (x - x0, y - y0), text, font=face, fill=fill, stroke_width=stroke, stroke_fill="black"
+    )
+
+
+def drawn(count: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
+    """(kind, frame) for frames with text drawn on them, every kind in turn."""
+    rng = random.Random(seed)
+    grounds = [
+        p for p in sorted(IMAGES.glob("*/*")) if p.parent.name in {"kodak", "coco", "skimage"}
+    ]
+
+    def photo() -> Image.Image:
+        if not grounds:
+            return backdrop(rng)
+        with Image.open(rng.choice(grounds)) as image:
+            return image.convert("RGB").resize(SIZE)
+
+    out = []
+    for i in range(count):
+        kind = KINDS[i % len(KINDS)]
+        phrase = rng.choice(PHRASES)
+        if kind in {"meme", "meme-drawn"}:
+            image = photo() if kind == "meme" else backdrop(rng)
+            size = rng.choice([28, 36, 48, 64])
+            bold = "DejaVuSansCondensed-Bold.ttf"
+            write(image, phrase.upper(), size, 10, "white", outline=True, name=bold)
+            if rng.random() < 0.6:
+                second = rng.choice(PHRASES).upper()
+                write(image, second, size, -15, "white", outline=True, name=bold)
+        elif kind == "caption":
+            band = rng.choice([(255, 255, 255), (0, 0, 0), (240, 230, 200), (30, 40, 90)])
+            ink = (0, 0, 0) if sum(band) > 380 else (255, 255, 255)
+            image = Image.new("RGB", SIZE, band)
+            write(image, phrase, rng.choice([20, 28, 40]), rng.randint(20, 400), ink)
+        elif kind == "screenshot":
+            image = Image.new("RGB", SIZE, "white")
+            for k in range(rng.randint(2, 6)):
+                write(image, rng.choice(PHRASES), 18, 20 + 40 * k, (20, 20, 20), left=True)
+        elif kind == "colour":
+            image = photo()
+            ink = rng.choice(
+                [(255, 0, 0), (255, 255, 0), (0, 200, 255), (255, 255, 255), (0, 0, 0)]
+            )
+            name = rng.choice(["DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf"])
+            write(image, phrase, rng.choice([24, 32, 44]), rng.randint(20, 400), ink, name=name)
+        else:
+            image = photo()
+            size = rng.choice([12, 14, 16, 18])
+            if rng.random() < 0.5:
+                ImageDraw.Draw(image).rectangle((0, 440, 640, 480), fill=(255, 255, 255))
+                write(image, phrase, size, 450, (0, 0, 0), left=True)
+            else:
+                write(image, phrase, size, rng.randint(20, 440), "white", left=True)
+        out.append((kind, np.asarray(image)))
+    return out
+
+
+def ms(call: Callable[[np.ndarray], object], frames: list[np.ndarray]) -> tuple[float, float]:
+    """Median and mean ms per frame."""
+    call(frames[0])
+    times = []
+    for frame in frames:
+        start = time.perf_counter()
+        call(frame)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), statistics.fmean(times)
+
+
+def timing(count: int) -> None:
+    from rapidocr import RapidOCR
+
+    analyzer = OcrAnalyzer()
+    default = RapidOCR(params={"Global.log_level": "error"})
+    plain = [
+        np.asarray(Image.fromarray(frame).resize(SIZE))
+        for source, _, frame in photos()
+        if source in {"kodak", "coco", "skimage"}
+    ][:count] or [np.asarray(backdrop(random.Random(i))) for i in range(count)]
+    memes = [frame for kind, frame in drawn(count * 6, seed=1) if kind == "meme"][:count]
+
+    def tamis(frame: np.ndarray) -> object:
+        return analyzer.read(frame) if textness(frame).likely else None
+
+    def peer(frame: np.ndarray) -> object:
+        return default(np.ascontiguousarray(frame[:, :, ::-1]))
+
+    fired = sum(textness(f).likely for f in plain)
+    print(f"640×480 frames, ms per frame, median / mean ({os.cpu_count()} cores here)")
+    print(f"{'':34}{'tamis':>14}{'rapidocr default':>20}{'ratio (mean)':>14}")
+    rows = (
+        (f"photos ({len(plain)}, test fires on {fired})", plain),
+        (f"drawn memes ({len(memes)})", memes),
+    )
+    for label, frames in rows:
+        (ours, ours_mean), (theirs, theirs_mean) = ms(tamis, frames), ms(peer, frames)
+        print(
+            f"{label:34}{ours:>7.1f} /{ours_mean:>5.1f}{theirs:>12.1f} /{theirs_mean:>6.1f}"
+            f"{ours_mean / theirs_mean:>14.3f}"
+        )
+    test, test_mean = ms(textness, plain)
+    print(f"{'text test alone, photos':34}{test:>7.2f} /{test_mean:>5.2f}")
+
+
+def gate_report(count: int, reference: bool) -> None:
+    hits: dict[str, list[bool]] = defaultdict(list)
+    times = []
+    for kind, frame in drawn(count):
+        start = time.perf_counter()
+        hits[kind].append(textness(frame).likely)
+        times.append(time.perf_counter() - start)
+    print("recall on drawn text (640×480):")
+    for kind in KINDS:
+        print(f"  {kind:12} {np.mean(hits[kind]):6.1%}  of {len(hits[kind])}")
+    reader = OcrAnalyzer(gate=False) if reference else None
+    fired: dict[str, list[bool]] = defaultdict(list)
+    for source, _, frame in photos():
+        start = time.perf_counter()
+        likely = textness(frame).likely
+        times.append(time.perf_counter() - start)
+        fired[source].append(likely)
+        if reader is not None:
+            lines = reader.read(frame)
+            has = any(len(re.sub(r"\W", "", ln.text)) >= 3 for ln in lines)
+            fired[f"{'reads text' if has else 'reads none'}"].append(likely)
+    print("fires on SFW photos:")
+    for source, values in sorted(fired.items()):
+        print(f"  {source:12} {np.mean(values):6.1%}  of {len(values)}")
+    print(f"text test: median {statistics.median(times) * 1000:.2f} ms per frame")
+
+
+def levenshtein(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
+def scripts() -> None:
+    analyzer = OcrAnalyzer(gate=False, min_confidence=0.0)
+    face = font(32)
+    print("character accuracy (1 - edit distance / length), lines in DejaVu Sans 32 px:")
+    for name, lines in SCRIPTS.items():
+        errors = total = 0
+        read = []
+        for line in lines:
+            image = Image.new("RGB", (640, 120), "white")
+            rtl = {"direction": "rtl", "language": "ar"} if name == "arabic" else {}
+            ImageDraw.Draw(image).text((20, 40), line, font=face, fill="black", **rtl)
+            got = " ".join(ln.text for ln in analyzer.read(np.asarray(image)))
+            errors += levenshtein(unicodedata.normalize("NFC", line), got)
+            total += len(line)
+            read.append(got)
+        print(f"  {name:8} {1 - errors / total:6.1%}   read: {read}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--gate", action="store_true")
+    parser.add_argument("--reference", action="store_true")
+    parser.add_argument("--scripts", action="store_true")
+    parser.add_argument("--count", type=int, default=180, help="drawn frames for --gate")
+    parser.add_argument("--frames", type=int, default=40, help="frames per timing row")
+    args = parser.parse_args()
+    if args.gate:
+        gate_report(args.count, args.reference)
+    if args.scripts:
+        scripts()
+    if not (args.gate or args.scripts):
+        timing(args.frames)
+
+
+if __name__ == "__main__":
+    main()

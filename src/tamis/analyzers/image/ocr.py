@@ -1,0 +1,201 @@
+"""The OCR analyzer: words in images, handed to the text analyzers with where they were read.
+
+A meme says its insult in pixels. This analyzer reads the lines of text in each frame and
+returns them as `FoundText`; the pipeline runs the text analyzers on them and points their
+evidence at the boxes the lines were read in. It scores nothing and covers no category
+itself: whether the words are an insult is the text analyzers' call, in every language they
+know.
+
+Only frames that pass the text test (`textness`, 2-4 ms) reach the recognizer (100-250 ms),
+so a photo without text costs almost nothing.
+
+The recognizer is rapidocr 3 with the models inside its wheel (PP-OCRv6 small detection and
+recognition, PP-OCR mobile orientation classifier). It is configured so that it cannot fetch
+anything: every model path is given explicitly from the package directory (rapidocr
+downloads a model whenever a path is left to its `default_models.yaml`), frames go in as
+arrays (a string would be opened, and fetched if it looks like a URL), its logger is
+lowered to errors, and its onnxruntime sessions get one intra-op thread unless told
+otherwise (the server runs a process per core). Detection runs at the frame's own size up to
+960 px on the long side: rapidocr's default scales the short side *up* to 736 px, which
+doubles the cost on 640×480 frames and read nothing more on drawn text.
+
+Lines whose recognition confidence is under `MIN_CONFIDENCE` (0.8) are dropped: drawn text
+reads at 0.95 or more, while what the recognizer makes of foliage, fences and shelves (`HHT`,
+`S=1`, `AOOS`) scores 0.3-0.75. Lines come in reading order, top to bottom, then left to right
+within a row; each carries an `ImageBox` labelled `text` in frame pixels.
+
+What the bundled recognizer reads (`bench/ocr.py --scripts`: lines drawn in DejaVu Sans
+32 px, character accuracy = 1 - edit distance / length):
+
+- Latin without accents, French accents (é è à ç ô œ ù ï ë), German (ä ö ü ß), digits and
+  `€ % / : + =`: 100 %;
+- Spanish 97.8 %: ñ, á, é, ó, ¿ are read, but `¡` is not in the model's 18,708-character
+  dictionary and is silently left out;
+- Arabic script: 0 % — the dictionary holds no Arabic letter at all. Arabic text in images is
+  out of scope until a model that reads it ships inside a package (rapidocr can download a
+  PP-OCRv5 Arabic model; tamis never downloads).
+
+An animation can have many sampled frames; the recognizer runs on at most `MAX_FRAMES` of those
+that pass the text test, the first ones.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, ClassVar, Final
+
+import numpy as np
+
+from tamis.analyzers.base import Analysis, FoundText, PartContext
+from tamis.analyzers.image.textness import textness
+from tamis.core.content import Frame, MediaPart, Part, PartKind
+from tamis.core.verdict import ImageBox
+from tamis.errors import ConfigurationError
+
+__all__ = ["DET_SIDE", "MAX_FRAMES", "MIN_CONFIDENCE", "MODELS", "Line", "OcrAnalyzer"]
+
+MIN_CONFIDENCE: Final = 0.8
+DET_SIDE: Final = 960
+MAX_FRAMES: Final = 4
+MODELS: Final = {
+    "Det": "PP-OCRv6_det_small.onnx",
+    "Rec": "PP-OCRv6_rec_small.onnx",
+    "Cls": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+}
+"""The rapidocr stage → the model file it loads from rapidocr's own `models` directory."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line of text read in a frame, with its box in that frame's pixels."""
+
+    text: str
+    confidence: float
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+def model_dir() -> Path:
+    return Path(str(resources.files("rapidocr").joinpath("models")))
+
+
+def engine_params(threads: int, det_side: int) -> dict[str, Any]:
+    """rapidocr settings that load only the bundled models and never download."""
+    models = model_dir()
+    missing = [name for name in MODELS.values() if not (models / name).is_file()]
+    if missing:
+        raise ConfigurationError(
+            f"rapidocr's bundled models {', '.join(missing)} are not in {models}: install "
+            f"rapidocr {metadata.version('rapidocr')} from its wheel (tamis never downloads "
+            "models)"
+        )
+    params: dict[str, Any] = {
+        "Global.log_level": "error",
+        "Global.text_score": 0.0,
+        "Global.model_root_dir": str(models),
+        "Det.limit_type": "max",
+        "Det.limit_side_len": det_side,
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+    }
+    for stage, name in MODELS.items():
+        params[f"{stage}.model_path"] = str(models / name)
+    return params
+
+
+class OcrAnalyzer:
+    """Lines of text in images, for the text analyzers to judge."""
+
+    name: ClassVar[str] = "image-ocr"
+    version: ClassVar[str] = f"1.0.0+rapidocr{metadata.version('rapidocr')}"
+    accepts: ClassVar[frozenset[PartKind]] = frozenset({"image"})
+
+    def __init__(
+        self,
+        threads: int = 1,
+        min_confidence: float = MIN_CONFIDENCE,
+        *,
+        gate: bool = True,
+        max_frames: int = MAX_FRAMES,
+        det_side: int = DET_SIDE,
+    ) -> None:
+        """`threads` for each model (0: onnxruntime's default, every core); lines read with
+        less than `min_confidence` are dropped; `gate=False` reads every frame, text test or
+        not; at most `max_frames` frames of an animation are read; detection runs with the
+        frame's long side scaled down to `det_side` pixels when it is larger."""
+        from rapidocr import RapidOCR
+
+        self._engine = RapidOCR(params=engine_params(threads if threads > 0 else -1, det_side))
+        self._lock = threading.Lock()
+        self.min_confidence = min_confidence
+        self.gate = gate
+        self.max_frames = max_frames
+
+    def read(self, frame: Frame) -> list[Line]:
+        """The lines of text in one RGB frame, in reading order (no text test)."""
+        if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] != 3 or frame.size == 0:
+            raise ValueError(f"expected an H×W×3 uint8 RGB frame, got {frame.dtype} {frame.shape}")
+        bgr = np.ascontiguousarray(frame[:, :, ::-1])
+        with self._lock:
+            result: Any = self._engine(bgr)
+        texts = getattr(result, "txts", None) or ()
+        scores = getattr(result, "scores", None) or ()
+        quads = getattr(result, "boxes", None)
+        if not texts or quads is None:
+            return []
+        height, width = frame.shape[:2]
+        lines: list[Line] = []
+        for text, score, quad in zip(texts, scores, quads, strict=True):
+            text = " ".join(str(text).split())
+            if not text or float(score) < self.min_confidence:
+                continue
+            points = np.asarray(quad, dtype=np.float64).reshape(-1, 2)
+            x0 = int(np.clip(np.floor(points[:, 0].min()), 0, width))
+            y0 = int(np.clip(np.floor(points[:, 1].min()), 0, height))
+            x1 = int(np.clip(np.ceil(points[:, 0].max()), 0, width))
+            y1 = int(np.clip(np.ceil(points[:, 1].max()), 0, height))
+            if x1 > x0 and y1 > y0:
+                lines.append(Line(text, round(float(score), 4), x0, y0, x1 - x0, y1 - y0))
+        return reading_order(lines)
+
+    def analyze(self, part: Part, context: PartContext) -> Analysis:
+        if not isinstance(part, MediaPart) or part.kind != "image" or part.picture is None:
+            return Analysis()
+        picture = part.picture
+        animated = len(picture.frames) > 1
+        found: list[FoundText] = []
+        read = 0
+        for i, frame in enumerate(picture.frames):
+            if read >= self.max_frames:
+                break
+            if self.gate and not textness(frame).likely:
+                continue
+            read += 1
+            lines = self.read(frame)
+            if not lines:
+                continue
+            frame_ms = picture.frame_ms[i] if animated and i < len(picture.frame_ms) else None
+            boxes = tuple(
+                ImageBox(context.index, ln.x, ln.y, ln.width, ln.height, "text", frame_ms)
+                for ln in lines
+            )
+            found.append(FoundText(tuple(ln.text for ln in lines), boxes))
+        return Analysis(texts=tuple(found))
+
+
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Top to bottom; a line whose vertical middle falls within the height of the first line
+    of the current row joins that row, and each row goes left to right."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: (ln.y + ln.height / 2, ln.x)):
+        middle = line.y + line.height / 2
+        if rows and rows[-1][0].y <= middle <= rows[-1][0].y + rows[-1][0].height:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda ln: ln.x)]

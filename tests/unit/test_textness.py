@@ -1,0 +1,191 @@
+"""The text test that decides whether a frame is worth the recognizer.
+
+Text is drawn here (DejaVu fonts, or Pillow's own when they are missing) over drawn
+"photos": smooth gradients, blurred blobs and grain, so nothing depends on outside files
+except the last tests, which use the shared SFW photos when they are present.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from tamis.analyzers.image.textness import Textness, textness
+
+FONTS = Path("/usr/share/fonts/truetype/dejavu")
+IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
+
+
+def font(size: int, name: str = "DejaVuSansCondensed-Bold.ttf") -> ImageFont.FreeTypeFont:
+    path = FONTS / name
+    if path.exists():
+        return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
+
+
+def backdrop(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A photo-like picture without text: gradient, soft blobs, grain."""
+    rng = random.Random(seed)
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    base = np.stack(
+        [rng.uniform(40, 200) + rng.uniform(-60, 60) * (xx / w) + rng.uniform(-60, 60) * (yy / h)]
+        * 3,
+        axis=2,
+    ) * np.array([rng.uniform(0.6, 1.2) for _ in range(3)], dtype=np.float32)
+    image = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y, r = rng.randrange(w), rng.randrange(h), rng.randrange(20, 120)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(6))
+    grain = np.random.default_rng(seed).normal(0, 6, (h, w, 3))
+    return Image.fromarray(np.clip(np.asarray(image) + grain, 0, 255).astype(np.uint8))
+
+
+def write(
+    image: Image.Image,
+    text: str,
+    size: int,
+    y: int,
+    *,
+    fill: str | tuple[int, int, int] = "white",
+    outline: str | None = "black",
+    name: str = "DejaVuSansCondensed-Bold.ttf",
+) -> tuple[int, int, int, int]:
+    """Draw `text` centred at height `y`; its box (x, y, width, height)."""
+    draw = ImageDraw.Draw(image)
+    face = font(size, name)
+    stroke = max(2, size // 14) if outline else 0
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=face, stroke_width=stroke)
+    x = (image.width - (right - left)) // 2
+    draw.text(
+        (x - left, y - top), text, font=face, fill=fill, stroke_width=stroke, stroke_fill=outline
+    )
+    return (x, y, right - left, bottom - top)
+
+
+def overlaps(row: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:
+    rx, ry, rw, rh = row
+    bx, by, bw, bh = box
+    return rx < bx + bw and bx < rx + rw and ry < by + bh and by < ry + rh
+
+
+@pytest.mark.parametrize("size", [28, 40, 56, 72])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_an_outlined_meme_caption_passes_and_the_rows_are_where_it_was_drawn(
+    size: int, seed: int
+) -> None:
+    image = backdrop(seed)
+    box = write(image, "QUAND TU ES UN IMBÉCILE", size, 12)
+    found = textness(np.asarray(image))
+    assert found.likely
+    assert any(overlaps(row, box) for row in found.rows)
+    assert all(not overlaps(row, (0, 200, 640, 80)) for row in found.rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "fill", "band"),
+    [
+        ("espèce de connard, va", (0, 0, 0), (255, 255, 255)),
+        ("you are such a stupid moron", (255, 255, 255), (0, 0, 0)),
+        ("¿qué pasa, pendejo? ¡mañana!", (30, 40, 90), (240, 230, 200)),
+    ],
+)
+@pytest.mark.parametrize("size", [20, 32])
+def test_captions_on_plain_bands_pass(
+    text: str, fill: tuple[int, int, int], band: tuple[int, int, int], size: int
+) -> None:
+    image = backdrop(3)
+    ImageDraw.Draw(image).rectangle((0, 380, 640, 480), fill=band)
+    box = write(image, text, size, 400, fill=fill, outline=None, name="DejaVuSans.ttf")
+    found = textness(np.asarray(image))
+    assert found.likely
+    assert any(overlaps(row, box) for row in found.rows)
+
+
+def test_a_screenshot_of_several_lines_passes() -> None:
+    image = Image.new("RGB", (480, 640), "white")
+    for i, line in enumerate(["Bonjour à tous,", "voici le compte rendu", "de la réunion d'hier."]):
+        ImageDraw.Draw(image).text(
+            (16, 20 + 40 * i), line, font=font(22, "DejaVuSans.ttf"), fill=(20, 20, 20)
+        )
+    assert textness(np.asarray(image)).likely
+
+
+def test_a_large_frame_gets_rows_in_its_own_pixels() -> None:
+    image = backdrop(4, (1024, 768))
+    box = write(image, "SHUT UP YOU MORON", 90, 640)
+    found = textness(np.asarray(image))
+    assert found.likely
+    assert any(overlaps(row, box) for row in found.rows)
+    assert all(x >= 0 and x + w <= 1024 and y >= 0 and y + h <= 768 for x, y, w, h in found.rows)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_drawn_photos_without_text_decline(seed: int) -> None:
+    assert textness(np.asarray(backdrop(seed))) == Textness(False)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        np.zeros((480, 640, 3), np.uint8),
+        np.full((480, 640, 3), 255, np.uint8),
+        np.zeros((1, 1, 3), np.uint8),
+        np.random.default_rng(0).integers(0, 256, (480, 640, 3), dtype=np.uint8),
+    ],
+    ids=["black", "white", "one-pixel", "noise"],
+)
+def test_frames_without_text_decline(frame: np.ndarray) -> None:
+    assert not textness(frame).likely
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [np.zeros((10, 10), np.uint8), np.zeros((10, 10, 4), np.uint8), np.zeros((0, 5, 3), np.uint8)],
+    ids=["gray", "rgba", "empty"],
+)
+def test_what_is_not_an_rgb_frame_is_refused(frame: np.ndarray) -> None:
+    with pytest.raises(ValueError, match="RGB frame"):
+        textness(frame)
+    with pytest.raises(ValueError, match="RGB frame"):
+        textness(frame.astype(np.float32))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 90),
+    st.integers(1, 90),
+    st.integers(0, 2**32 - 1),
+)
+def test_any_frame_gives_an_answer_with_rows_inside_it(h: int, w: int, seed: int) -> None:
+    frame = np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    frame[h // 3 : h // 2] = 255
+    found = textness(frame)
+    assert found.likely == bool(found.rows)
+    assert all(x >= 0 and x + rw <= w and y >= 0 and y + rh <= h for x, y, rw, rh in found.rows)
+
+
+PHOTOS = ("kodak/kodim02.jpg", "kodak/kodim12.jpg", "kodak/kodim23.jpg", "skimage/coffee.jpg")
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_real_photos_without_text_decline_and_with_a_caption_pass(name: str) -> None:
+    path = IMAGES / name
+    if not path.exists():
+        pytest.skip(f"{path} (the shared SFW photos) is not here")
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
+    image.thumbnail((1024, 1024))
+    assert not textness(np.asarray(image)).likely
+    box = write(image, "ESPÈCE DE CONNARD", image.height // 9, image.height - image.height // 6)
+    found = textness(np.asarray(image))
+    assert found.likely
+    assert any(overlaps(row, box) for row in found.rows)
