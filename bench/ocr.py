@@ -23,20 +23,24 @@ import os
 import random
 import re
 import statistics
+import sys
 import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw
 
 from tamis.analyzers.image.ocr import OcrAnalyzer
 from tamis.analyzers.image.textness import textness
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.drawn import REGULAR, backdrop, font_of, write
+
 IMAGES = Path(__file__).resolve().parents[2] / "shared" / "data" / "images"
-FONTS = Path("/usr/share/fonts/truetype/dejavu")
 SIZE = (640, 480)
 PHRASES = (
     "QUAND TU ES UN IMBÉCILE",
@@ -69,11 +73,6 @@ SCRIPTS = {
 }
 
 
-def font(size: int, name: str = "DejaVuSans.ttf") -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = FONTS / name
-    return ImageFont.truetype(str(path), size) if path.exists() else ImageFont.load_default(size)
-
-
 def photos() -> Iterator[tuple[str, str, np.ndarray]]:
     """(source, name, frame) for every SFW photo, scaled as the decoder does (≤ 1024 px)."""
     for path in sorted(IMAGES.rglob("*")):
@@ -84,46 +83,9 @@ def photos() -> Iterator[tuple[str, str, np.ndarray]]:
             yield path.parent.name, path.name, np.asarray(frame)
 
 
-def backdrop(rng: random.Random) -> Image.Image:
-    """A drawn photo-like picture: gradient, soft blobs, grain."""
-    w, h = SIZE
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    grey = rng.uniform(40, 210) + rng.uniform(-60, 60) * xx / w + rng.uniform(-60, 60) * yy / h
-    tint = np.array([rng.uniform(0.6, 1.2) for _ in range(3)], dtype=np.float32)
-    image = Image.fromarray(np.clip(grey[..., None] * tint, 0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y, r = rng.randrange(w), rng.randrange(h), rng.randrange(20, 120)
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
-    image = image.filter(ImageFilter.GaussianBlur(6))
-    grain = np.random.default_rng(rng.randrange(2**32)).normal(0, 6, (h, w, 3))
-    return Image.fromarray(np.clip(np.asarray(image) + grain, 0, 255).astype(np.uint8))
-
-
-def write(
-    image: Image.Image,
-    text: str,
-    size: int,
-    y: int,
-    fill: object,
-    *,
-    outline: bool = False,
-    name: str = "DejaVuSans.ttf",
-    left: bool = False,
-) -> None:
-    draw = ImageDraw.Draw(image)
-    stroke = max(2, size // 14) if outline else 0
-    while True:
-        face = font(size, name)
-        x0, y0, x1, y1 = draw.textbbox((0, 0), text, font=face, stroke_width=stroke)
-        if x1 - x0 <= image.width - 20 or size <= 8:
-            break
-        size -= 2
-    x = 10 if left else (image.width - (x1 - x0)) // 2
-    y = y if y >= 0 else image.height - (y1 - y0) + y
-    draw.text(
-        (x - x0, y - y0), text, font=face, fill=fill, stroke_width=stroke, stroke_fill="black"
-    )
+def plain(fill: str | tuple[int, int, int], name: str = REGULAR) -> dict[str, Any]:
+    """Text without an outline, shrunk to fit the width."""
+    return {"fill": fill, "outline": None, "name": name, "fit": True}
 
 
 def drawn(count: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
@@ -147,34 +109,34 @@ def drawn(count: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
             image = photo() if kind == "meme" else backdrop(rng)
             size = rng.choice([28, 36, 48, 64])
             bold = "DejaVuSansCondensed-Bold.ttf"
-            write(image, phrase.upper(), size, 10, "white", outline=True, name=bold)
+            write(image, phrase.upper(), size, 10, name=bold, fit=True)
             if rng.random() < 0.6:
                 second = rng.choice(PHRASES).upper()
-                write(image, second, size, -15, "white", outline=True, name=bold)
+                write(image, second, size, -15, name=bold, fit=True)
         elif kind == "caption":
             band = rng.choice([(255, 255, 255), (0, 0, 0), (240, 230, 200), (30, 40, 90)])
             ink = (0, 0, 0) if sum(band) > 380 else (255, 255, 255)
             image = Image.new("RGB", SIZE, band)
-            write(image, phrase, rng.choice([20, 28, 40]), rng.randint(20, 400), ink)
+            write(image, phrase, rng.choice([20, 28, 40]), rng.randint(20, 400), **plain(ink))
         elif kind == "screenshot":
             image = Image.new("RGB", SIZE, "white")
             for k in range(rng.randint(2, 6)):
-                write(image, rng.choice(PHRASES), 18, 20 + 40 * k, (20, 20, 20), left=True)
+                write(image, rng.choice(PHRASES), 18, 20 + 40 * k, x=10, **plain((20, 20, 20)))
         elif kind == "colour":
             image = photo()
             ink = rng.choice(
                 [(255, 0, 0), (255, 255, 0), (0, 200, 255), (255, 255, 255), (0, 0, 0)]
             )
             name = rng.choice(["DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf"])
-            write(image, phrase, rng.choice([24, 32, 44]), rng.randint(20, 400), ink, name=name)
+            write(image, phrase, rng.choice([24, 32, 44]), rng.randint(20, 400), **plain(ink, name))
         else:
             image = photo()
             size = rng.choice([12, 14, 16, 18])
             if rng.random() < 0.5:
                 ImageDraw.Draw(image).rectangle((0, 440, 640, 480), fill=(255, 255, 255))
-                write(image, phrase, size, 450, (0, 0, 0), left=True)
+                write(image, phrase, size, 450, x=10, **plain((0, 0, 0)))
             else:
-                write(image, phrase, size, rng.randint(20, 440), "white", left=True)
+                write(image, phrase, size, rng.randint(20, 440), x=10, **plain("white"))
         out.append((kind, np.asarray(image)))
     return out
 
@@ -263,7 +225,7 @@ def levenshtein(a: str, b: str) -> int:
 
 def scripts() -> None:
     analyzer = OcrAnalyzer(gate=False, min_confidence=0.0)
-    face = font(32)
+    face = font_of(32, REGULAR)
     print("character accuracy (1 - edit distance / length), lines in DejaVu Sans 32 px:")
     for name, lines in SCRIPTS.items():
         errors = total = 0

@@ -145,6 +145,12 @@ if [[ $with_postgres -eq 1 ]] && ! have_initdb && ! pg_answers; then
   missing+=(postgresql)
 fi
 
+# The tests draw memes with a real font, for OCR to read.
+if [[ $with_postgres -eq 1 && $have_debian -eq 1 ]] \
+  && [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]]; then
+  missing+=(fonts-dejavu-core)
+fi
+
 apt_install "${missing[@]}"
 
 # --- virtual environment -----------------------------------------------------------------

@@ -6,9 +6,13 @@ import io
 import random
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
+BOLD = "DejaVuSansCondensed-Bold.ttf"
+REGULAR = "DejaVuSans.ttf"
+Box = tuple[int, int, int, int]
 
 
 def picture(seed: int = 0, size: tuple[int, int] = (160, 120), fmt: str = "JPEG") -> bytes:
@@ -29,8 +33,11 @@ def meme(text: str, size: tuple[int, int] = (640, 480), seed: int = 0) -> bytes:
     """A caption in large outlined capitals over a drawn picture, as memes are made."""
     base = Image.open(io.BytesIO(picture(seed, size, "PNG"))).convert("RGB")
     draw = ImageDraw.Draw(base)
-    font = font_of(size[1] // 9)
     lines = text.upper().split("\n")
+    font = font_of(size[1] // 9)
+    longest = max(lines, key=lambda line: draw.textlength(line, font=font))
+    while draw.textlength(longest, font=font) > 0.92 * size[0] and font.size > 10:
+        font = font_of(int(font.size * 0.9))
     y = size[1] // 12
     for line in lines:
         width = draw.textlength(line, font=font)
@@ -46,9 +53,60 @@ def meme(text: str, size: tuple[int, int] = (640, 480), seed: int = 0) -> bytes:
     return encode(base, "JPEG")
 
 
-def font_of(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = FONTS / "DejaVuSans-Bold.ttf"
-    return ImageFont.truetype(str(path), size) if path.exists() else ImageFont.load_default(size)
+def backdrop(seed: int | random.Random, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A photo-like picture without text: a tinted gradient, soft blobs, grain."""
+    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    grey = rng.uniform(40, 200) + rng.uniform(-60, 60) * xx / w + rng.uniform(-60, 60) * yy / h
+    tint = np.array([rng.uniform(0.6, 1.2) for _ in range(3)], dtype=np.float32)
+    image = Image.fromarray(np.clip(grey[..., None] * tint, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y, r = rng.randrange(w), rng.randrange(h), rng.randrange(20, 120)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    image = image.filter(ImageFilter.GaussianBlur(6))
+    grain = np.random.default_rng(rng.randrange(2**32)).normal(0, 6, (h, w, 3))
+    return Image.fromarray(np.clip(np.asarray(image) + grain, 0, 255).astype(np.uint8))
+
+
+def write(
+    image: Image.Image,
+    text: str,
+    size: int,
+    y: int,
+    *,
+    x: int | None = None,
+    fill: str | tuple[int, int, int] = "white",
+    outline: str | None = "black",
+    name: str = BOLD,
+    fit: bool = False,
+) -> Box:
+    """Draw `text` with its top at `y` (from the bottom when negative), centred unless `x` is
+    given, outlined unless `outline` is None, shrunk to the width when `fit`; its box."""
+    draw = ImageDraw.Draw(image)
+    stroke = max(2, size // 14) if outline else 0
+    while True:
+        face = font_of(size, name)
+        left, top, right, bottom = draw.textbbox((0, 0), text, font=face, stroke_width=stroke)
+        if not fit or right - left <= image.width - 20 or size <= 8:
+            break
+        size -= 2
+    x = (image.width - (right - left)) // 2 if x is None else x
+    y = y if y >= 0 else image.height - (bottom - top) + y
+    draw.text(
+        (x - left, y - top), text, font=face, fill=fill, stroke_width=stroke, stroke_fill=outline
+    )
+    return (x, y, right - left, bottom - top)
+
+
+def font_of(size: int, name: str = "DejaVuSans-Bold.ttf") -> ImageFont.FreeTypeFont:
+    path = FONTS / name
+    if path.exists():
+        return ImageFont.truetype(str(path), size)
+    font = ImageFont.load_default(size)
+    assert isinstance(font, ImageFont.FreeTypeFont), "Pillow without FreeType draws no text"
+    return font
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:

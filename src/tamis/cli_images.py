@@ -32,7 +32,9 @@ def scan(
     policy: Annotated[
         Path | None, typer.Option(help="A policy file instead of the default.")
     ] = None,
-    threads: Annotated[int, typer.Option(min=1, help="Images judged at once.")] = 0,
+    threads: Annotated[
+        int, typer.Option(min=0, help="Images judged at once (0: one per core).")
+    ] = 0,
 ) -> None:
     """Moderate every image in FOLDER; print a summary and write a JSON report."""
     from tamis.cli import _fail, err, out

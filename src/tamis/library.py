@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -36,7 +37,7 @@ def _identifier() -> LanguageIdentifier:
 def _decoder() -> Decoder:
     from tamis.media.decode import Decoder
 
-    decoder = Decoder()
+    decoder = Decoder(processes=min(4, os.cpu_count() or 1))
     atexit.register(decoder.close)
     return decoder
 

@@ -9,7 +9,6 @@ is what the refusals of unscorable attributes need.
 from __future__ import annotations
 
 import base64
-
 import logging
 import re
 import socket

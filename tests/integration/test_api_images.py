@@ -178,3 +178,26 @@ def test_an_animated_gif_is_sampled_and_its_frames_hashed(api: Api) -> None:
     [part] = item["parts"]
     assert part["format"] == "gif" and 1 < part["frames"] <= 12
     assert len(part["pdq"]) == part["frames"]
+
+
+def test_a_retried_upload_is_replayed_though_its_form_boundary_changed(api: Api) -> None:
+    headers = {**api.auth(), "Idempotency-Key": "upload-1"}
+    photo = drawn.picture(30)
+    answers = [
+        api.client.post(
+            "/v1/items",
+            data={"external_id": "retry"},
+            files=[("image", ("p.jpg", photo, "image/jpeg"))],
+            headers=headers,
+        )
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json()["id"] == answers[1].json()["id"]
+    other = api.client.post(
+        "/v1/items",
+        data={"external_id": "retry"},
+        files=[("image", ("p.jpg", drawn.picture(31), "image/jpeg"))],
+        headers=headers,
+    )
+    assert other.status_code in (409, 422), "the same key with another file is refused"

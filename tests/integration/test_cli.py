@@ -16,6 +16,7 @@ from tamis.core import policy as policies
 from tamis.services.runtime import Runtime
 from tamis.settings import Settings
 from tamis.store.sql import models as m
+from tests import drawn
 
 
 @pytest.fixture
@@ -124,3 +125,34 @@ def test_checkpoint_can_be_sent_to_a_url(env: dict[str, str]) -> None:
     [delivery] = receiver.deliveries
     point = Checkpoint.from_json(delivery.body.decode())
     assert point.seq >= 1 and len(point.hash) == 64 and point.signature
+
+
+def test_check_an_image_and_a_caption_with_its_photo(env: dict[str, str], tmp_path: Path) -> None:
+    meme = tmp_path / "meme.jpg"
+    meme.write_bytes(drawn.meme("you stupid idiot"))
+    table = run(env, "check", str(meme))
+    assert "toxicity/insult" in table and "text in image 0" in table
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(drawn.picture(1, fmt="PNG"))
+    verdict = json.loads(run(env, "check", "--json", "Beau temps", "-i", str(photo)))
+    assert verdict["action"] == "allow" and verdict["categories"]["sexual/explicit"] is not None
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    assert "error" in run(env, "check", "-i", str(broken), code=2)
+
+
+def test_scan_a_folder_writes_a_report_and_a_summary(env: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "uploads"
+    (folder / "sub").mkdir(parents=True)
+    for i in range(3):
+        (folder / f"p{i}.jpg").write_bytes(drawn.picture(i))
+    (folder / "sub" / "meme.jpg").write_bytes(drawn.meme("you stupid idiot"))
+    (folder / "notes.txt").write_text("not an image")
+    (folder / "sub" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    summary = run(env, "scan", str(folder))
+    assert "5 images, 4 judged, 1 unreadable" in summary
+    report = json.loads((tmp_path / "uploads.scan.json").read_text())
+    assert report["summary"]["actions"]["hide"] + report["summary"]["actions"]["review"] == 1
+    by_file = {r["file"]: r for r in report["images"]}
+    assert by_file["sub/meme.jpg"]["clause"] == "insults"
+    assert "error" in by_file["sub/broken.png"]

@@ -9,9 +9,13 @@ decodes into sensible frames and stored copies.
 from __future__ import annotations
 
 import csv
+import ctypes
 import io
 import os
 import signal
+import socket
+import subprocess
+import sys
 import textwrap
 import threading
 import time
@@ -32,7 +36,9 @@ pytestmark = pytest.mark.slow
 
 PHOTOS = Path("/work/shared/data/images")
 SMALL = encode(photo((160, 120), seed=9), "JPEG")
-HEAVY = cases()["png_in_limits_bomb"].data  # 49 MP of RGBA: ~1.5 s and ~450 MB to decode
+HEAVY = cases()["png_in_limits_bomb"].data  # 49 MP of RGBA: ~1.5 s and ~490 MB to decode
+LANDLOCK = int(ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1)) > 0
+"""The kernel has Landlock (landlock_create_ruleset answers its ABI version)."""
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +167,7 @@ def test_a_worker_is_confined(monkeypatch: pytest.MonkeyPatch) -> None:
         proc_limits = Path(f"/proc/{pid}/limits").read_text()
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         maps = Path(f"/proc/{pid}/maps").read_text()
+        status = Path(f"/proc/{pid}/status").read_text()
     assert not any(b"secret" in item or b"TAMIS" in item for item in environ)
     assert b"OPENBLAS_NUM_THREADS=1" in environ
     assert b"-I" in cmdline
@@ -172,6 +179,48 @@ def test_a_worker_is_confined(monkeypatch: pytest.MonkeyPatch) -> None:
     assert rows["Max cpu time"][0] != "unlimited"
     for heavy in ("onnxruntime", "pydantic_core", "sqlalchemy", "cv2"):
         assert heavy not in maps, f"the worker loaded {heavy}"
+    if LANDLOCK:
+        assert "NoNewPrivs:\t1" in status
+
+
+_PROBE = """\
+import os, socket, sys
+from tamis.media.sandbox import landlock
+abi = landlock()
+print("abi", abi)
+for what, attempt in [
+    ("read", lambda: open("/etc/hostname").read()),
+    ("write", lambda: open(sys.argv[1], "w").write("x")),
+    ("tcp", lambda: socket.socket().connect(("127.0.0.1", int(sys.argv[2])))),
+    ("signal", lambda: os.kill(os.getppid(), 0)),
+]:
+    try:
+        attempt()
+        print(what, "allowed")
+    except OSError as exc:
+        print(what, "denied", exc.errno)
+"""
+
+
+def test_a_worker_can_reach_no_file_no_network_and_no_other_process(tmp_path: Path) -> None:
+    """What the worker applies to itself before reading any image, applied here to a fresh
+    interpreter that then tries what a hijacked decoder would."""
+    if not LANDLOCK:
+        pytest.skip("this kernel has no Landlock; the worker runs on rlimits alone")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        run = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(tmp_path / "dropped"), str(server.getsockname()[1])],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    lines = dict(line.split(" ", 1) for line in run.stdout.splitlines())
+    assert int(lines.pop("abi")) >= 1
+    assert all(outcome.startswith("denied") for outcome in lines.values()), lines
+    assert not (tmp_path / "dropped").exists()
 
 
 def test_the_server_never_blocks_on_a_worker_that_hangs(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -262,10 +262,16 @@ def test_a_photo_decodes_to_what_analyzers_and_storage_need() -> None:
     assert header["frames"] == [[1024, 768]]
     assert header["stored_type"] == "image/jpeg"
     stored = stored_of(header, payload)
-    assert stored.size == (2048, 1536)  # stored_side, decoded at half scale by libjpeg
+    assert stored.size == (1200, 900)  # decoded at half scale by libjpeg, between 1024 and 2048
     (frame,) = frames_of(header, payload)
     reference = np.asarray(photo((2400, 1800), seed=4).resize((1024, 768)), dtype=np.int16)
     assert np.abs(frame.astype(np.int16) - reference).mean() < 8
+
+
+def test_a_large_lossless_image_is_stored_at_stored_side() -> None:
+    header, payload = answer(encode(photo((2600, 1000)), "PNG", compress_level=1))
+    assert header["frames"] == [[1024, 394]]
+    assert stored_of(header, payload).size == (2048, 788)
 
 
 def test_small_images_are_never_upscaled() -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import random
 import subprocess
 import sys
 import unicodedata
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image
 
 from tamis.analyzers.base import Analysis, PartContext
 from tamis.analyzers.image.ocr import MODELS, Line, OcrAnalyzer, engine_params, model_dir
@@ -33,57 +32,15 @@ from tamis.core.content import Content, Frame, MediaPart, Picture, TextPart
 from tamis.core.pipeline import moderate
 from tamis.core.verdict import ImageBox
 from tamis.testing import AnalyzerConformance
+from tests.drawn import FONTS, REGULAR, Box, backdrop, write
 
-FONTS = Path("/usr/share/fonts/truetype/dejavu")
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
-BOLD = "DejaVuSansCondensed-Bold.ttf"
-REGULAR = "DejaVuSans.ttf"
-
-Box = tuple[int, int, int, int]
 
 if not (FONTS / REGULAR).exists():  # Pillow's own font has no accents to speak of
     pytest.skip(f"{FONTS} (Debian package fonts-dejavu-core) is not here", allow_module_level=True)
 
 ANALYZER = OcrAnalyzer()
-
-
-def backdrop(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
-    """A photo-like picture without text: gradient, soft blobs, grain."""
-    rng = random.Random(seed)
-    w, h = size
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    grey = rng.uniform(40, 200) + rng.uniform(-60, 60) * xx / w + rng.uniform(-60, 60) * yy / h
-    image = Image.fromarray(np.clip(np.stack([grey] * 3, axis=2), 0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y, r = rng.randrange(w), rng.randrange(h), rng.randrange(20, 120)
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
-    image = image.filter(ImageFilter.GaussianBlur(6))
-    grain = np.random.default_rng(seed).normal(0, 6, (h, w, 3))
-    return Image.fromarray(np.clip(np.asarray(image) + grain, 0, 255).astype(np.uint8))
-
-
-def write(
-    image: Image.Image,
-    text: str,
-    size: int,
-    y: int,
-    *,
-    x: int | None = None,
-    fill: object = "white",
-    outline: bool = True,
-    name: str = BOLD,
-) -> Box:
-    """Draw `text` (centred unless `x` is given) with its top at `y`; its box."""
-    draw = ImageDraw.Draw(image)
-    face = ImageFont.truetype(str(FONTS / name), size)
-    stroke = max(2, size // 14) if outline else 0
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=face, stroke_width=stroke)
-    x = (image.width - (right - left)) // 2 if x is None else x
-    draw.text(
-        (x - left, y - top), text, font=face, fill=fill, stroke_width=stroke, stroke_fill="black"
-    )
-    return (x, y, right - left, bottom - top)
+READER = OcrAnalyzer(gate=False)
 
 
 def meme(top: str, bottom: str = "", seed: int = 1, size: int = 44) -> tuple[Frame, list[Box]]:
@@ -97,7 +54,7 @@ def meme(top: str, bottom: str = "", seed: int = 1, size: int = 44) -> tuple[Fra
 def caption(lines: list[str], size: int = 28) -> tuple[Frame, list[Box]]:
     image = Image.new("RGB", (640, 480), "white")
     boxes = [
-        write(image, line, size, 40 + 60 * i, x=24, fill="black", outline=False, name=REGULAR)
+        write(image, line, size, 40 + 60 * i, x=24, fill="black", outline=None, name=REGULAR)
         for i, line in enumerate(lines)
     ]
     return np.asarray(image), boxes
@@ -173,7 +130,7 @@ def test_accents_are_read_exactly_on_plain_captions(text: str) -> None:
 
 def test_lines_on_one_row_read_left_to_right_then_rows_top_to_bottom() -> None:
     image = Image.new("RGB", (640, 480), "white")
-    style = {"fill": "black", "outline": False, "name": REGULAR}
+    style = {"fill": "black", "outline": None, "name": REGULAR}
     write(image, "tout en bas", 30, 400, x=200, **style)
     write(image, "à droite", 30, 40, x=400, **style)
     write(image, "au milieu de tout", 30, 220, x=150, **style)
@@ -213,9 +170,14 @@ def test_a_real_photo_without_text_is_declined_and_gives_nothing(name: str) -> N
 
 def test_without_the_gate_every_frame_is_read() -> None:
     frame, _ = meme("ESPÈCE DE CONNARD")
-    reader = OcrAnalyzer(gate=False)
-    assert reader.read(frame) == ANALYZER.read(frame)
-    assert analyze(reader, image_part(np.asarray(backdrop(3)))).texts == ()
+    assert READER.read(frame) == ANALYZER.read(frame)
+    assert analyze(READER, image_part(np.asarray(backdrop(3)))).texts == ()
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 900), (900, 3), (31, 31), (1024, 1024)])
+def test_frames_of_any_size_are_read_without_error(shape: tuple[int, int]) -> None:
+    frame = np.random.default_rng(0).integers(0, 256, (*shape, 3), dtype=np.uint8)
+    assert READER.read(frame) == []
 
 
 def test_animation_frames_are_read_with_their_time_and_frames_without_text_skipped() -> None:

@@ -7,68 +7,18 @@ except the last tests, which use the shared SFW photos when they are present.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw
 
 from tamis.analyzers.image.textness import Textness, textness
+from tests.drawn import REGULAR, backdrop, font_of, write
 
-FONTS = Path("/usr/share/fonts/truetype/dejavu")
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
-
-
-def font(size: int, name: str = "DejaVuSansCondensed-Bold.ttf") -> ImageFont.FreeTypeFont:
-    path = FONTS / name
-    if path.exists():
-        return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size)
-
-
-def backdrop(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
-    """A photo-like picture without text: gradient, soft blobs, grain."""
-    rng = random.Random(seed)
-    w, h = size
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    base = np.stack(
-        [rng.uniform(40, 200) + rng.uniform(-60, 60) * (xx / w) + rng.uniform(-60, 60) * (yy / h)]
-        * 3,
-        axis=2,
-    ) * np.array([rng.uniform(0.6, 1.2) for _ in range(3)], dtype=np.float32)
-    image = Image.fromarray(np.clip(base, 0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y, r = rng.randrange(w), rng.randrange(h), rng.randrange(20, 120)
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
-    image = image.filter(ImageFilter.GaussianBlur(6))
-    grain = np.random.default_rng(seed).normal(0, 6, (h, w, 3))
-    return Image.fromarray(np.clip(np.asarray(image) + grain, 0, 255).astype(np.uint8))
-
-
-def write(
-    image: Image.Image,
-    text: str,
-    size: int,
-    y: int,
-    *,
-    fill: str | tuple[int, int, int] = "white",
-    outline: str | None = "black",
-    name: str = "DejaVuSansCondensed-Bold.ttf",
-) -> tuple[int, int, int, int]:
-    """Draw `text` centred at height `y`; its box (x, y, width, height)."""
-    draw = ImageDraw.Draw(image)
-    face = font(size, name)
-    stroke = max(2, size // 14) if outline else 0
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=face, stroke_width=stroke)
-    x = (image.width - (right - left)) // 2
-    draw.text(
-        (x - left, y - top), text, font=face, fill=fill, stroke_width=stroke, stroke_fill=outline
-    )
-    return (x, y, right - left, bottom - top)
 
 
 def overlaps(row: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:
@@ -104,7 +54,7 @@ def test_captions_on_plain_bands_pass(
 ) -> None:
     image = backdrop(3)
     ImageDraw.Draw(image).rectangle((0, 380, 640, 480), fill=band)
-    box = write(image, text, size, 400, fill=fill, outline=None, name="DejaVuSans.ttf")
+    box = write(image, text, size, 400, fill=fill, outline=None, name=REGULAR)
     found = textness(np.asarray(image))
     assert found.likely
     assert any(overlaps(row, box) for row in found.rows)
@@ -114,8 +64,17 @@ def test_a_screenshot_of_several_lines_passes() -> None:
     image = Image.new("RGB", (480, 640), "white")
     for i, line in enumerate(["Bonjour à tous,", "voici le compte rendu", "de la réunion d'hier."]):
         ImageDraw.Draw(image).text(
-            (16, 20 + 40 * i), line, font=font(22, "DejaVuSans.ttf"), fill=(20, 20, 20)
+            (16, 20 + 40 * i), line, font=font_of(22, REGULAR), fill=(20, 20, 20)
         )
+    assert textness(np.asarray(image)).likely
+
+
+@pytest.mark.parametrize("size", [(473, 1024), (1024, 768)], ids=["phone", "desktop"])
+def test_screenshots_of_16_px_text_pass(size: tuple[int, int]) -> None:
+    image = Image.new("RGB", size, (250, 250, 250))
+    face = font_of(16, REGULAR)
+    for y in range(12, 300, 26):
+        ImageDraw.Draw(image).text((8, y), "t'es vraiment trop con, personne", font=face, fill=0)
     assert textness(np.asarray(image)).likely
 
 

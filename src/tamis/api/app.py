@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt.language_identifier.identify("warm up the language models before the first request")
+        await asyncio.to_thread(rt.decoder.warm)
         for analyzer in rt.analyzers:  # load models now, not on the first request
             warm = getattr(analyzer, "warm", None)
             if callable(warm):

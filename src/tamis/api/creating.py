@@ -20,11 +20,13 @@ from tamis.store.interfaces import Transaction
 
 
 async def idempotency_of(request: Request, key: str | None) -> IdempotencyKey | None:
-    """The request's Idempotency-Key with its digest; the body is read only when there is one."""
+    """The request's Idempotency-Key with its digest; the body is read only when there is one
+    (a multipart form's is what `forms.read` found in it)."""
     if key is None:
         return None
     route = f"{request.method} {request.scope['path']}"
-    return IdempotencyKey.of(key, route=route, body=await request.body())
+    body = getattr(request.state, "idempotency_body", None) or await request.body()
+    return IdempotencyKey.of(key, route=route, body=body)
 
 
 async def create(

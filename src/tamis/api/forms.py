@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
 from tamis.errors import InvalidInput, TooLarge
+from tamis.media import digest_of
 from tamis.services.images import Upload
 from tamis.settings import Settings
 
@@ -102,6 +103,9 @@ async def _form(request: Request, model: type[M], settings: Settings) -> tuple[M
                 fields[name] = value
     finally:
         await form.close()
+    # A retried form has a new boundary: the Idempotency-Key compares what it says instead.
+    said = {"fields": fields, "files": [(u.kind, digest_of(u.data or b"")) for u in uploads]}
+    request.state.idempotency_body = json.dumps(said, sort_keys=True).encode()
     return model.model_validate(fields), uploads
 
 

@@ -5,8 +5,10 @@ own GIF code). Pillow's `MAX_IMAGE_PIXELS` bounds some codecs but not every path
 can grow the canvas, an animation can hold a million frames), and a crash or a runaway
 allocation inside the server would take its model threads down with it. So tamis decodes in
 separate worker processes (see `tamis.media.sandbox`), each started fresh with `python -I`
-(never forked from the server), capped in address space and CPU time by the kernel, fed the
-bytes over a pipe and killed when it overruns the wall-clock limit. The server never
+(never forked from the server) in an environment holding none of the server's settings,
+capped in address space and CPU time by the kernel and, where it has Landlock, cut off from
+every file, from TCP and from other processes; fed the bytes over a pipe, and killed when it
+overruns the wall-clock limit. The server never
 unpickles what a worker says: replies are a length-prefixed JSON header and raw pixel bytes,
 every size checked against the limits before anything is read into an array.
 
@@ -19,25 +21,32 @@ tamis 4xx error whose message says what to change.
 
 Limits (`DecodeLimits`) and why:
 
-- `max_pixels` 50 MP per frame: a 48 MP phone photo (8000 × 6000) passes, and one such
-  frame decoded to RGBA is 200 MB, which the worker's `memory_bytes` holds twice over.
-- `memory_bytes` 1 GiB of address space per worker: an idle worker maps about 110 MB
-  (Python, numpy with one BLAS thread, Pillow, PDQ); the largest image the limits let
-  through peaks near 450 MB resident (`tests/integration/test_decode_sandbox.py` measures
-  it), and allocation failures beyond that become a clean 413, not the OOM killer.
+- `max_pixels` 50 MP per frame: a 48 MP phone photo (8000 × 6000) passes; Pillow's
+  `MAX_IMAGE_PIXELS` is set to it inside the worker too.
+- `memory_bytes` 1 GiB of address space per worker. An idle worker maps about 110 MB (Python,
+  numpy with one BLAS thread, Pillow, PDQ). The costliest image the limits let through is a
+  49 MP WebP (libwebp's animation decoder, which Pillow uses for every WebP, keeps two RGBA
+  canvases and Pillow copies a third): 935 MB of address space, 856 MB resident. A 49 MP
+  RGBA PNG peaks at 490 MB resident, a 48 MP JPEG at 120 MB (decoded at 1/4 scale). An
+  allocation past the limit fails inside the worker and becomes a 413, never a visit from
+  the OOM killer (`tests/integration/test_decode_sandbox.py` measures the peak).
 - `max_frames` 1,000 and `max_animation_pixels` 200 MP: every frame of an animation must be
-  decoded (GIF frames draw over each other), at about 100 MP/s; 200 MP keeps the worst case
-  near two seconds, inside `timeout_s`. An animation over either is refused rather than
-  judged on a prefix: content past the point tamis stopped looking would go unexamined.
+  decoded (GIF frames draw over each other), at about 100 MP/s, and the stored copy encoded
+  at about 25 MP/s; the worst animation within the limits takes about 2.5 s, inside
+  `timeout_s`. An animation over either is refused rather than judged on a prefix: content
+  past the point tamis stopped looking would go unexamined.
 - `max_aspect` 50: past that, the short side shrinks to a few pixels at the analysis size.
-- `stored_side` 2,048: the copy kept for moderators; JPEGs decode straight at a reduced scale
-  (libjpeg's DCT scaling, Pillow's draft mode) when that is smaller than the photo.
+- `stored_side` 2,048: the copy kept for moderators. JPEGs decode straight at 1/2, 1/4 or
+  1/8 scale (libjpeg's DCT scaling, Pillow's draft mode) so that the stored copy's long side
+  lands between half of this and this, with no resize: a 12 MP photo costs 1.5 times
+  Pillow's bare full-size decode of it, everything included (bench/decode.py).
 
 What is stored is re-encoded from the decoded pixels, metadata dropped (EXIF orientation is
 applied first): photos (JPEG, lossy WebP) as JPEG quality 90, or lossy WebP when they have
 transparency; lossless sources (PNG, single-frame GIF, lossless WebP) as PNG; animations
-(GIF, animated WebP, APNG) as animated lossy WebP, every frame kept, scaled so that the
-stored frames hold at most `STORED_ANIMATION_PIXELS` in all (encoding is the costly step).
+(GIF, animated WebP, APNG) as animated lossy WebP (quality 80), every frame kept, scaled so
+that the stored frames hold at most `STORED_ANIMATION_PIXELS` in all (encoding is the costly
+step). Transparent areas show over white in the analysis frames, as most pages show them.
 """
 
 from __future__ import annotations
@@ -103,7 +112,8 @@ class DecodeLimits:
     max_animation_pixels: int = 200_000_000
     """Frames × canvas pixels decoded for one animation."""
     stored_side: int = 2_048
-    """Long side of the stored copy (never upscaled)."""
+    """Long side of the stored copy at most (never upscaled; a JPEG's lies between half of
+    this and this, the scale libjpeg decodes at)."""
 
     def __post_init__(self) -> None:
         for name in (
@@ -547,7 +557,10 @@ def _stored_cap(limits: DecodeLimits) -> int:
 
 
 def _worker_env() -> dict[str, str]:
-    """Only what a decoder needs: none of the server's settings or secrets."""
+    """Only what a decoder needs, none of the server's settings or secrets. One thread for
+    every math library (a thread pool would reserve address space under RLIMIT_AS), and glibc
+    told to keep freed buffers under 8 MiB for reuse: otherwise every frame-sized buffer is a
+    fresh mmap, and page faults cost a third of a small photo's decode."""
     return {
         "PATH": os.defpath,
         "LC_ALL": "C.UTF-8",
@@ -555,6 +568,8 @@ def _worker_env() -> dict[str, str]:
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "MALLOC_ARENA_MAX": "1",
+        "MALLOC_MMAP_THRESHOLD_": str(8 << 20),
+        "MALLOC_TRIM_THRESHOLD_": str(64 << 20),
     }
 
 
@@ -589,7 +604,7 @@ class _Worker:
             stderr=subprocess.DEVNULL,
             env=_worker_env(),
             close_fds=True,
-            start_new_session=True,
+            process_group=0,  # its own group: a Ctrl-C meant for the server is not for it
             bufsize=0,
         )
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -771,6 +786,11 @@ def _decoded(
     stored_type = header.get("stored_type")
     if not isinstance(stored_type, str) or stored_type not in STORED_TYPES:
         raise _Failed("garbled", "stored_type")
+    pixels = sum(w * h * 3 for w, h in frames)
+    stored = bytes(payload[pixels:])
+    if sniff(stored) != STORED_TYPES[stored_type]:
+        raise _Failed("garbled", "stored bytes")
+    del payload[pixels:]  # the frames below are views of what remains
     arrays: list[Frame] = []
     offset = 0
     for w, h in frames:
@@ -778,9 +798,6 @@ def _decoded(
         array.flags.writeable = False
         arrays.append(array)
         offset += w * h * 3
-    stored = bytes(payload[offset:])
-    if sniff(stored) != STORED_TYPES[stored_type]:
-        raise _Failed("garbled", "stored bytes")
     return Decoded(
         picture=Picture(
             format=fmt,
@@ -861,6 +878,11 @@ class Decoder:
         if isinstance(result, TamisError):
             raise result
         return result
+
+    def warm(self) -> None:
+        """Start a worker now, so that the first upload does not wait for one."""
+        with self._slots:
+            self._give(self._take())
 
     def close(self) -> None:
         """Stop every worker; a Decoder cannot be used after."""

@@ -2,11 +2,13 @@
 
 Started by `tamis.media.decode.Decoder` as a fresh interpreter (`python -I -B -c ...`), it
 first confines itself with kernel limits it cannot lift again (address space, file size 0,
-no core dumps, a handful of file descriptors) and gives itself a CPU-time budget before each
-image, so a decoder looping in C is stopped by SIGXCPU even if the parent were slow to kill
-it. It imports only what decoding needs (Pillow with four plugins, numpy, pdqhash), reads
-requests on stdin and answers on stdout in the format described in `decode.py`; everything
-else it could print goes to /dev/null, so no stray write can corrupt a reply.
+no core dumps, a handful of file descriptors; Landlock where the kernel has it: no file,
+no TCP, no signal to another process) and gives itself a CPU-time budget before each image,
+so a decoder looping in C is stopped by SIGXCPU even if the parent were slow to kill it.
+It imports only what decoding needs (Pillow with four plugins, numpy, pdqhash), and all of
+it before the limits apply; it reads requests on stdin and answers on stdout in the format
+described in `decode.py`, and everything else it could print goes to /dev/null, so no stray
+write can corrupt a reply.
 
 Work per image, in one pass: header checks, decode (JPEGs straight at a reduced scale when
 the stored copy is smaller), EXIF orientation, the stored copy, the analysis frames, MD5 of
@@ -15,6 +17,7 @@ the original bytes and PDQ of each analysis frame.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import math
@@ -135,10 +138,11 @@ def decode(data: bytes, limits: DecodeLimits) -> Reply:
 
 def _still(im: Image.Image, fmt: Format, lossless: bool, limits: DecodeLimits) -> Reply:
     width, height = im.size
-    stored_size = fit(width, height, limits.stored_side)
-    if fmt == "jpeg" and stored_size != im.size:
-        im.draft("RGB", stored_size)  # libjpeg scales by 1/2, 1/4 or 1/8, never below this
+    if fmt == "jpeg":  # libjpeg scales by 1/2, 1/4 or 1/8 as it decodes, so that the stored
+        # copy's long side lands within [stored_side / 2, stored_side] with no resize at all
+        im.draft("RGB", fit(width, height, max(limits.stored_side // 2, limits.analysis_side)))
     im.load()
+    stored_size = fit(*im.size, limits.stored_side)
     orientation = _orientation(im)
     picture = _normal(im)
     if picture.size != stored_size:
@@ -275,7 +279,7 @@ def _shrink(im: Image.Image, side: int) -> Image.Image:
 
 def _pdq(rgb: Image.Image) -> hashes.PdqHash:
     side = hashes.PDQ_SIDE
-    if rgb.width > side or rgb.height > side:  # as Meta's reference hasher does: a square
+    if rgb.width * rgb.height > 2 * side * side:  # as Meta's reference does, a square copy
         rgb = rgb.resize((side, side), _RESAMPLE, reducing_gap=2.0)
     return hashes.pdq(np.asarray(rgb))
 
@@ -342,6 +346,46 @@ def _confine(limits: DecodeLimits) -> None:
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_FSIZE, 0)
     _limit(resource.RLIMIT_NOFILE, 16)
+    landlock()
+
+
+_SYS_LANDLOCK_CREATE_RULESET = 444  # the same number on every Linux architecture
+_SYS_LANDLOCK_RESTRICT_SELF = 446
+_PR_SET_NO_NEW_PRIVS = 38
+
+
+def landlock() -> int:
+    """Forbid this process, for good, every file-system access (open, create, execute...),
+    TCP, signals to processes outside itself and abstract Unix sockets, where the kernel has
+    Landlock (Linux 5.13+): a decoder taken over by a crafted file could then neither read the
+    server's secrets nor reach its network. Returns the Landlock ABI applied, 0 if none
+    (no Landlock: the rlimits and the parent's checks still hold)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        abi = int(libc.syscall(_SYS_LANDLOCK_CREATE_RULESET, None, 0, 1))
+        if abi < 1 or libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return 0
+        fs = (1 << 13) - 1  # ABI 1: execute, read, write, make and remove of every kind
+        fs |= (1 << 13) if abi >= 2 else 0  # refer (link or rename across directories)
+        fs |= (1 << 14) if abi >= 3 else 0  # truncate
+        fs |= (1 << 15) if abi >= 5 else 0  # ioctl on devices
+        net = 0b11 if abi >= 4 else 0  # bind and connect TCP
+        scoped = 0b11 if abi >= 6 else 0  # abstract Unix sockets, signals
+        fields = [fs, net, scoped][: 1 if abi < 4 else 2 if abi < 6 else 3]
+        attr = (ctypes.c_uint64 * len(fields))(*fields)
+        ruleset = int(
+            libc.syscall(_SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), ctypes.sizeof(attr), 0)
+        )
+        if ruleset < 0:
+            return 0
+        try:
+            if libc.syscall(_SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0) != 0:
+                return 0
+        finally:
+            os.close(ruleset)
+        return abi
+    except (AttributeError, OSError):
+        return 0
 
 
 def _cpu_budget(seconds: float) -> None:

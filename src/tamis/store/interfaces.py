@@ -507,6 +507,7 @@ class Media(Protocol):
     ) -> None:
         """Record a stored file; images carry the MD5 of the file as sent and the PDQ hash of
         their (first) picture, for the hash banks."""
+
     def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]: ...
     def mark_erased(self, *, tenant_id: str, digest: str) -> None: ...
 

@@ -33,7 +33,7 @@ MultiModalInput = Annotated[TextInput | ImageUrlInput, Field(discriminator="type
 class ModerationCreate(StrictIn):
     input: str | list[str] | list[MultiModalInput] = Field(
         description="A text, a list of texts (one result each), or one multi-modal input: a "
-        'list of text and image_url parts judged together (an image as a data: URL or an http(s) '
+        "list of text and image_url parts judged together (an image as a data: URL or an http(s) "
         "URL on a public address)."
     )
     model: str | None = Field(
