@@ -56,17 +56,29 @@ def session_pids(leader: int) -> list[int]:
     return pids
 
 
-def pss_bytes(pids: list[int]) -> int:
-    total = 0
+def pss_of(pids: list[int]) -> dict[int, int]:
+    sizes = {}
     for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
+                    sizes[pid] = int(line.split()[1]) * 1024
                     break
         except OSError:
             continue
-    return total
+    return sizes
+
+
+def pss_bytes(pids: list[int]) -> int:
+    return sum(pss_of(pids).values())
+
+
+def role(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "gone"
+    return "decoder" if b"sandbox" in command else "server"
 
 
 class Peak:
@@ -74,12 +86,18 @@ class Peak:
 
     def __init__(self, leader: int) -> None:
         self.leader, self.peak, self.running = leader, 0, True
+        self.at_peak: dict[str, int] = {}
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
 
     def _sample(self) -> None:
         while self.running:
-            self.peak = max(self.peak, pss_bytes(session_pids(self.leader)))
+            sizes = pss_of(session_pids(self.leader))
+            if sum(sizes.values()) > self.peak:
+                self.peak = sum(sizes.values())
+                self.at_peak = {}
+                for pid, size in sizes.items():
+                    self.at_peak[role(pid)] = self.at_peak.get(role(pid), 0) + size
             time.sleep(0.02)
 
     def stop(self) -> int:
@@ -150,12 +168,14 @@ def main() -> None:
             before = set(session_pids(server.pid))
             idle = pss_bytes(sorted(before))
             results = {}
+            shares: dict[str, dict[str, int]] = {}
             for label, files in (("ordinary JPEGs", ordinary), ("hostile corpus", hostile)):
                 peak = Peak(server.pid)
                 statuses, dropped, seconds = asyncio.run(
                     send(base, found.group(0), files, args.connections)
                 )
                 results[label] = (statuses, dropped, seconds, peak.stop())
+                shares[label] = peak.at_peak
             alive = server.poll() is None
         finally:
             stop_server(server)
@@ -174,6 +194,8 @@ def main() -> None:
             f"  {label:15} {sum(statuses.values()):4} answers {dict(sorted(statuses.items()))}, "
             f"dropped {dropped}, {seconds:5.1f} s, peak PSS {peak / 2**20:6.0f} MiB"
         )
+        parts = ", ".join(f"{k} {v / 2**20:.0f}" for k, v in sorted(shares[label].items()))
+        print(f"  {'':15} at the peak (MiB): {parts}")
     hostile_statuses, dropped, _, peak = results["hostile corpus"]
     ordinary_peak = results["ordinary JPEGs"][3]
     print(f"  peak hostile / ordinary  {peak / ordinary_peak:.2f}x")

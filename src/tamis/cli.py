@@ -6,6 +6,7 @@ Every command reads the same settings as the server (`TAMIS_*` variables or `TAM
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -64,11 +65,11 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _runtime() -> Any:
+def _runtime(*, analyzers: bool = True) -> Any:
     from tamis.services.runtime import Runtime
 
     try:
-        return Runtime.open(Settings())
+        return Runtime.open(Settings(), analyzers=analyzers)
     except TamisError as exc:
         raise _fail(exc.message) from None
 
@@ -109,10 +110,10 @@ def serve(
     from tamis.api.app import create_app
 
     settings = Settings()
-    rt = _runtime()
+    processes = settings.server_processes
+    rt = _runtime(analyzers=processes == 1)  # with several, each process loads its own
     if init:
         _init(rt)
-    processes = settings.server_processes
     out.print(
         f"tamis on http://{host or settings.host}:{port or settings.port} with {processes} "
         f"process(es) (docs at /docs; data in {settings.data_dir.resolve()})"
@@ -132,13 +133,16 @@ def serve(
             rt.close()
     else:
         rt.close()  # each process builds its own runtime from the same settings
+        # Two malloc arenas instead of eight per core: request threads that handle large
+        # uploads otherwise leave memory scattered over many (measured: bench/hostile_media.py).
+        os.environ.setdefault("MALLOC_ARENA_MAX", "2")
         uvicorn.run("tamis.api.app:create_app", factory=True, workers=processes, **options)
 
 
 @app.command()
 def init() -> None:
     """Create the data directory and database, and the first tenant with its admin key."""
-    rt = _runtime()
+    rt = _runtime(analyzers=False)
     _init(rt)
     rt.close()
 

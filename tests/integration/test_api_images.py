@@ -154,10 +154,15 @@ def test_form_mistakes_get_clear_answers(api: Api) -> None:
         "/v1/moderate", files=[("photo", ("p.jpg", photo, "image/jpeg"))], headers=api.auth()
     )
     assert wrong_field.status_code == 422 and "'image'" in wrong_field.json()["detail"]
-    bad_parts = api.client.post(
-        "/v1/moderate", data={"parts": "not json"}, headers=api.auth(), files=[]
-    )
-    assert bad_parts.status_code == 422
+    for parts in ("not json", "[" * 5000 + "]" * 5000, '{"type": "text"}'):
+        bad_parts = api.client.post(
+            "/v1/moderate",
+            data={"parts": parts},
+            files=[("image", ("p.jpg", photo, "image/jpeg"))],
+            headers=api.auth(),
+        )
+        assert bad_parts.status_code == 422, bad_parts.text
+        assert "'parts'" in bad_parts.json()["detail"]
     both = api.client.post(
         "/v1/moderate",
         json={"parts": [{"type": "image", "data": _b64(photo), "url": "https://example.org/p"}]},

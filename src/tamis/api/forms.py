@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import UploadFile
 
+from tamis.api.limits import json_depth_exceeds
 from tamis.errors import InvalidInput, TooLarge
 from tamis.media import digest_of
 from tamis.services.images import Upload
@@ -96,7 +97,7 @@ async def _form(request: Request, model: type[M], settings: Settings) -> tuple[M
             if isinstance(value, UploadFile):
                 uploads.append(await _upload(name, value, settings))
             elif name == "parts":
-                fields[name] = _json_list(value)
+                fields[name] = _json_list(value, settings.max_json_depth)
             elif name in fields:
                 raise InvalidInput(f"the form field {name!r} is given twice")
             else:
@@ -123,7 +124,9 @@ async def _upload(name: str, file: UploadFile, settings: Settings) -> Upload:
     )
 
 
-def _json_list(value: str) -> list[Any]:
+def _json_list(value: str, max_depth: int) -> list[Any]:
+    if json_depth_exceeds(value.encode(), max_depth):
+        raise InvalidInput(f"the form field 'parts' nests deeper than {max_depth} levels")
     try:
         parsed = json.loads(value)
     except ValueError:

@@ -65,6 +65,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -86,6 +87,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 Format = Literal["jpeg", "png", "webp", "gif"]
+
+BIG_PIXELS = 4_000_000
+"""Lossless and animated images over this (by their header) take the server's decode turn;
+JPEGs never need it: they decode at reduced scale."""
 
 STORED_ANIMATION_PIXELS = 24_000_000
 """All stored frames of an animation together, in pixels (each costs ~10 µs/kpx to encode)."""
@@ -835,10 +840,15 @@ class Decoder:
         limits: DecodeLimits = DecodeLimits(),  # frozen: one shared default is safe
         *,
         processes: int = 1,
+        turn: Path | None = None,
     ) -> None:
+        """`turn`: a lock file shared by every process of a server, so that only one of them
+        at a time decodes a large lossless or animated image (`BIG_PIXELS`), and the memory
+        of the decoders together stays within one worker's `memory_bytes` plus small change."""
         if processes < 1:
             raise ValueError("a Decoder needs at least one process")
         self.limits = limits
+        self.turn = turn
         self._slots = threading.BoundedSemaphore(processes)
         self._lock = threading.Lock()
         self._idle: list[_Worker] = []
@@ -849,8 +859,9 @@ class Decoder:
 
     def decode(self, data: bytes, *, declared_type: str | None = None) -> Decoded:
         """The picture for analyzers, the copy to store, and the hashes; or a 4xx TamisError."""
-        fmt = self._check(data, declared_type)
-        with self._slots:
+        fmt, pixels = self._check(data, declared_type)
+        big = fmt != "jpeg" and (pixels is None or pixels > BIG_PIXELS)
+        with self._turn() if big else contextlib.nullcontext(), self._slots:
             worker = self._take()
             try:
                 header, payload = worker.decode(data)
@@ -898,7 +909,19 @@ class Decoder:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _check(self, data: bytes, declared_type: str | None) -> Format:
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[None]:
+        if self.turn is None:
+            yield
+            return
+        with self.turn.open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _check(self, data: bytes, declared_type: str | None) -> tuple[Format, int | None]:
         if not data:
             raise InvalidInput("the file is empty: send the image's bytes")
         if len(data) > self.limits.max_bytes:
@@ -915,7 +938,7 @@ class Decoder:
                 check_dimensions(header.width, header.height, self.limits)
         except Refusal as refused:
             raise refusal_error(refused.code, refused.facts, fmt, self.limits) from None
-        return fmt
+        return fmt, header.width * header.height if header is not None else None
 
     def pids(self) -> tuple[int, ...]:
         """Process ids of the live workers (for monitoring, and for tests that kill one)."""

@@ -69,7 +69,9 @@ class Runtime:
     """Set when this process wrote webhooks to the outbox."""
 
     @classmethod
-    def open(cls, settings: Settings, *, upgrade: bool = True) -> Runtime:
+    def open(cls, settings: Settings, *, upgrade: bool = True, analyzers: bool = True) -> Runtime:
+        """`analyzers=False` loads no model: for a process that only administers (a server's
+        supervisor, which would otherwise hold every model beside its workers' copies)."""
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engines = create_engines(settings.db_url)
         if upgrade:
@@ -83,15 +85,19 @@ class Runtime:
             audit=SqlAuditLog(engines),
             media=FilesystemMediaStore(settings.media_dir),
             decoder=Decoder(
-                DecodeLimits(max_bytes=settings.max_image_bytes),
+                DecodeLimits(
+                    max_bytes=settings.max_image_bytes,
+                    memory_bytes=settings.image_decode_memory_mib * 2**20,
+                ),
                 processes=settings.image_decoders,
+                turn=settings.data_dir / "decode.lock",
             ),
             fetcher=Fetcher(
                 FetchLimits(
                     max_bytes=settings.max_image_bytes, timeout_s=settings.fetch_timeout_seconds
                 )
             ),
-            analyzers=registry.load(settings.analyzers),
+            analyzers=registry.load(settings.analyzers) if analyzers else (),
             language_identifier=LinguaLanguageIdentifier(),
             keys=KeyCache(store),
             policies=PolicyCache(store),
