@@ -11,9 +11,12 @@ Three reports, one core, 640×480 frames:
   ../shared/data/images, per source; `--reference` also runs the recognizer on each photo
   (about two minutes) to split them into photos it reads text in and photos it does not;
 - `--scripts`: character accuracy of the bundled recognizer per script (Latin, French,
-  Spanish, German, digits, Arabic), lines drawn in DejaVu Sans.
+  Spanish, German, digits, Arabic), lines drawn in DejaVu Sans;
+- `--scale`: what detecting on bands scaled to `DET_LETTER` saves and loses, against the
+  same analyzer detecting at full size: time, and the share of the words (three characters
+  or more) read at full size that are still read, on the frames the text test passes.
 
-    PYTHONPATH=src .venv/bin/python bench/ocr.py [--gate [--reference]] [--scripts]
+    PYTHONPATH=src .venv/bin/python bench/ocr.py [--gate [--reference]] [--scripts] [--scale]
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from tamis.analyzers.image.ocr import OcrAnalyzer
+from tamis.analyzers.image.ocr import DET_LETTER, OcrAnalyzer, bands
 from tamis.analyzers.image.textness import textness
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -164,8 +167,9 @@ def timing(count: int) -> None:
     ][:count] or [np.asarray(backdrop(random.Random(i))) for i in range(count)]
     memes = [frame for kind, frame in drawn(count * 6, seed=1) if kind == "meme"][:count]
 
-    def tamis(frame: np.ndarray) -> object:
-        return analyzer.read(frame) if textness(frame).likely else None
+    def tamis(frame: np.ndarray) -> object:  # as OcrAnalyzer.analyze reads a frame
+        test = textness(frame)
+        return analyzer.read_bands(frame, bands(test.rows, frame.shape[0])) if test.likely else None
 
     def peer(frame: np.ndarray) -> object:
         return default(np.ascontiguousarray(frame[:, :, ::-1]))
@@ -241,11 +245,42 @@ def scripts() -> None:
         print(f"  {name:8} {1 - errors / total:6.1%}   read: {read}")
 
 
+def scale_report(count: int) -> None:
+    shipped, full = OcrAnalyzer(), OcrAnalyzer(det_letter=1_000_000)
+    groups: dict[str, list[np.ndarray]] = defaultdict(list)
+    for _, _, frame in photos():
+        groups["photos"].append(frame)
+    for kind, frame in drawn(count):
+        groups[f"drawn {kind}"].append(frame)
+    print(f"detection scaled to {DET_LETTER} px letters vs at full size, frames the test passes:")
+    print(f"  {'':18}{'frames':>7}{'ms scaled':>11}{'ms full':>9}{'words kept':>12}")
+    for label, frames in groups.items():
+        passed = [(f, bands(t.rows, f.shape[0])) for f in frames if (t := textness(f)).likely]
+        if not passed:
+            continue
+        seconds = {"scaled": 0.0, "full": 0.0}
+        kept = total = 0
+        for frame, spans in passed:
+            words = {}
+            for side, analyzer in (("scaled", shipped), ("full", full)):
+                start = time.perf_counter()
+                lines = analyzer.read_bands(frame, spans)
+                seconds[side] += time.perf_counter() - start
+                words[side] = {w for ln in lines for w in ln.text.split() if len(w) >= 3}
+            kept += len(words["full"] & words["scaled"])
+            total += len(words["full"])
+        print(
+            f"  {label:18}{len(passed):>7}{1000 * seconds['scaled'] / len(passed):>11.1f}"
+            f"{1000 * seconds['full'] / len(passed):>9.1f}{kept / max(total, 1):>11.1%} of {total}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gate", action="store_true")
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--scripts", action="store_true")
+    parser.add_argument("--scale", action="store_true")
     parser.add_argument("--count", type=int, default=180, help="drawn frames for --gate")
     parser.add_argument("--frames", type=int, default=40, help="frames per timing row")
     args = parser.parse_args()
@@ -253,7 +288,9 @@ def main() -> None:
         gate_report(args.count, args.reference)
     if args.scripts:
         scripts()
-    if not (args.gate or args.scripts):
+    if args.scale:
+        scale_report(args.count)
+    if not (args.gate or args.scripts or args.scale):
         timing(args.frames)
 
 

@@ -23,7 +23,15 @@ import pytest
 from PIL import Image
 
 from tamis.analyzers.base import Analysis, PartContext
-from tamis.analyzers.image.ocr import MODELS, Line, OcrAnalyzer, engine_params, model_dir
+from tamis.analyzers.image.ocr import (
+    DET_LETTER,
+    MODELS,
+    Line,
+    OcrAnalyzer,
+    bands,
+    engine_params,
+    model_dir,
+)
 from tamis.analyzers.image.ocr import reading_order as order
 from tamis.analyzers.image.textness import textness
 from tamis.analyzers.text.lexicon import LexiconAnalyzer
@@ -112,6 +120,26 @@ def test_drawn_text_comes_back_in_order_with_boxes_where_it_was_drawn(
         assert covers(box, where), (box, where)
         assert (box.part, box.label, box.frame_ms) == (2, "text", None)
     assert analysis.signals == () and analysis.covered == frozenset()
+
+
+def test_bands_widen_each_row_merge_where_they_touch_and_keep_the_smallest_letters() -> None:
+    rows = ((10, 100, 300, 40), (20, 150, 200, 20), (0, 400, 100, 10))
+    assert bands(rows, 420) == [(60, 190, 20), (390, 420, 10)]
+
+
+@pytest.mark.parametrize("size", [48, 72])
+def test_detecting_on_a_scaled_band_reads_what_full_size_reads_with_boxes_in_frame_pixels(
+    size: int,
+) -> None:
+    frame, drawn = caption(["tous des idiots"], size=size)
+    letters = textness(frame).rows[0][3]
+    assert letters > DET_LETTER, "detection runs on a smaller copy"
+    full, scaled = ANALYZER.read(frame), ANALYZER.read(frame, letters)
+    assert [ln.text for ln in scaled] == [ln.text for ln in full]
+    (line,) = scaled
+    assert all(type(v) is int for v in (line.x, line.y, line.width, line.height))
+    box = ImageBox(0, line.x, line.y, line.width, line.height, "text")
+    assert covers(box, drawn[0]), (line, drawn[0])
 
 
 @pytest.mark.parametrize(
