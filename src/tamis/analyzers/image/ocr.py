@@ -264,9 +264,9 @@ def upright_crop(image: npt.NDArray[np.uint8], quad: npt.NDArray[np.float64]) ->
     """The quadrilateral `quad` (four corners clockwise from the top left, as the detector
     gives them) of `image`, straightened into a rectangle; turned a quarter when it stands
     taller than wide, so that a vertical line reads left to right."""
-    top, right = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])
-    side, other = np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])
-    width, height = max(1, round(max(top, right))), max(1, round(max(side, other)))
+    top, bottom = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])
+    left, right = np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])
+    width, height = max(1, round(max(top, bottom))), max(1, round(max(left, right)))
     corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
     transform = cv2.getPerspectiveTransform(quad.astype(np.float32), corners)
     crop = np.asarray(
