@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     """One image file, sent or fetched."""
     image_decoders: int = Field(default=1, ge=1)
     """Sandboxed decoding processes per server process (each bounded in memory and time)."""
-    image_decode_memory_mib: int = Field(default=320, ge=192)
+    image_decode_memory_mib: int = Field(default=256, ge=192)
     """Address space of one decoding process; an image that needs more is refused (413).
     Large lossless and animated images are decoded one at a time across the server."""
     fetch_timeout_seconds: float = Field(default=10.0, gt=0)
