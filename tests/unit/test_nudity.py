@@ -222,7 +222,7 @@ def test_letterbox_keeps_rgb_order_scale_and_position() -> None:
     frame[:, :, 0] = 255  # red everywhere
     frame[100:, 320:, 2] = 255  # blue in the bottom-right quarter
     blob, fx, fy = letterbox(frame)
-    assert blob.shape == (1, 3, 320, 320) and blob.dtype == np.float32
+    assert blob.shape == (1, 3, 128, 320) and blob.dtype == np.float32, "padded to stride 32"
     assert fx == 2.0 and fy == 2.0
     image = blob[0]
     assert np.allclose(image[0, :100, :], 1.0) and np.allclose(image[1, :100, :], 0.0)
