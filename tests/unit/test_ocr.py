@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from tamis.analyzers.base import Analysis, PartContext
@@ -31,6 +33,7 @@ from tamis.analyzers.image.ocr import (
     bands,
     engine_params,
     model_dir,
+    upright_crop,
 )
 from tamis.analyzers.image.ocr import reading_order as order
 from tamis.analyzers.image.textness import textness
@@ -336,3 +339,16 @@ def test_models_load_and_run_without_any_network(tmp_path: Path) -> None:
     assert any(alike(line, "ESPÈCE DE CONNARD") for line in result["lines"]), result
     assert result["detections"] >= 0
     assert not list(tmp_path.glob("cache/**/*.onnx"))
+
+
+_corner = st.tuples(st.floats(-50, 700), st.floats(-50, 500))
+
+
+@given(st.lists(_corner, min_size=4, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_any_quadrilateral_the_detector_could_give_crops_to_a_non_empty_image(
+    corners: list[tuple[float, float]],
+) -> None:
+    image = np.arange(480 * 640 * 3, dtype=np.uint8).reshape(480, 640, 3)
+    crop = upright_crop(image, np.array(corners, dtype=np.float64))
+    assert crop.dtype == np.uint8 and crop.ndim == 3 and crop.shape[0] >= 1 and crop.shape[1] >= 1
