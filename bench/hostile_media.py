@@ -93,11 +93,12 @@ class Peak:
     def _sample(self) -> None:
         while self.running:
             sizes = pss_of(session_pids(self.leader))
-            if sum(sizes.values()) > self.peak:
-                self.peak = sum(sizes.values())
-                self.at_peak = {}
+            total = sum(sizes.values())
+            if total > self.peak:
+                self.peak, self.at_peak = total, {}
                 for pid, size in sizes.items():
-                    self.at_peak[role(pid)] = self.at_peak.get(role(pid), 0) + size
+                    kind = role(pid)
+                    self.at_peak[kind] = self.at_peak.get(kind, 0) + size
             time.sleep(0.02)
 
     def stop(self) -> int:
