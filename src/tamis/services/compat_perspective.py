@@ -56,8 +56,9 @@ NEEDED: dict[str, str] = {
 }
 """The category without which an attribute is not answered; where none is named here, all of
 the attribute's categories are needed. TOXICITY is answered from insults (with whatever else
-is scored for the comment: profanity, hate, threats, harassment) rather than refused while
-threats and harassment have no classifier: it is what most Perspective clients ask for."""
+is scored for the comment: profanity, hate, threats, harassment) rather than refused in the
+languages where threats or harassment have no classifier: it is what most Perspective clients
+ask for."""
 
 _ERROR_TYPE = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
 

@@ -17,6 +17,7 @@ from tamis.analyzers.text.classifier.analyzer import (
     score_batch,
 )
 from tamis.analyzers.text.classifier.data import HEADS, LANGUAGES
+from tamis.analyzers.text.classifier.evaluate import review_thresholds
 from tamis.core import policy
 from tamis.core.content import Content, TextPart
 from tamis.core.pipeline import moderate
@@ -82,6 +83,70 @@ def test_a_clear_insult_outscores_a_clear_benign_comment(lang: str) -> None:
     low = _score(benign, lang, "toxicity/insult")
     # scores are calibrated to a 5% prevalence, so compare odds: at least e^2 (7x) apart
     assert math.log(high / (1 - high)) - math.log(low / (1 - low)) >= 2.0
+
+
+# (clear threat against a person, the same everyday words without one) per language.
+THREATS = {
+    "en": (
+        "delete your post or I will come to your house and smash your face in",
+        "delete the old post and come round to my house for dinner on Friday",
+    ),
+    "fr": (
+        "retire ton article ou je viens chez toi te défoncer la tête",
+        "retire ton colis à la poste, je viens chez toi dîner ce soir",
+    ),
+    "es": (
+        "borra ese comentario o voy a tu casa y te reviento la cabeza",
+        "borra ese comentario viejo y ven a mi casa a cenar el viernes",
+    ),
+    "ar": (
+        "احذف منشورك وإلا سآتي إلى بيتك وأكسر رأسك",
+        "احذف المنشور القديم وتعال إلى بيتي للعشاء يوم الجمعة",
+    ),
+    "ary": (
+        "مسح داك البوست ولا نجي لدارك نهرس ليك راسك",
+        "مسح داك البوست القديم وأجي لدارنا تتعشى معانا نهار الجمعة",
+    ),
+    "arabizi": (
+        "ms7 dak post wla nji l darek nhers lik rask",
+        "ms7 dak post l9dim w aji l darna tt3sha m3ana nhar jem3a",
+    ),
+}
+
+
+@pytest.mark.parametrize("category", ["violence/threat", "harassment"])
+def test_threats_and_harassment_are_covered_where_they_were_trained(category: str) -> None:
+    assert {"en", "fr", "es"} <= set(MODEL.coverage.get(category, ()))
+
+
+@pytest.mark.parametrize("lang", sorted(THREATS))
+def test_a_threat_outscores_the_same_words_without_one(lang: str) -> None:
+    if lang not in MODEL.coverage.get("violence/threat", ()):
+        linear, e5 = _both(THREATS[lang][0], lang)
+        assert "violence/threat" not in linear.covered | e5.covered  # null, not a low score
+        return
+    threat, benign = THREATS[lang]
+    high = _score(threat, lang, "violence/threat")
+    low = _score(benign, lang, "violence/threat")
+    assert math.log(high / (1 - high)) - math.log(low / (1 - low)) >= 2.0
+
+
+# Friendly comments addressed to someone: "you" alone must not read as harassment or threat.
+FRIENDLY = [
+    ("en", "your new bread recipe worked perfectly, my kids loved it, thank you!"),
+    ("en", "your garden looks lovely this spring, which roses are those?"),
+    ("fr", "ta recette de tarte est top, mes enfants ont tout mangé, merci à toi"),
+    ("fr", "ton jardin est magnifique ce printemps, ce sont quelles roses ?"),
+    ("es", "tu receta de tortilla me salió perfecta, gracias por compartirla"),
+    ("es", "tu jardín está precioso esta primavera, ¿qué rosas son esas?"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), FRIENDLY)
+def test_a_friendly_comment_to_someone_is_no_threat_or_harassment(lang: str, text: str) -> None:
+    review = review_thresholds(policy.default())
+    for category in ("violence/threat", "harassment"):
+        assert _score(text, lang, category) < review[category], category
 
 
 def test_an_uncovered_category_is_unsupported_not_zero() -> None:
@@ -153,14 +218,14 @@ def test_the_batch_path_scores_exactly_what_the_analyzers_report() -> None:
                 assert found.get(head, 0.0) == pytest.approx(float(expected), abs=2e-4), head
 
 
-def test_evasion_does_not_change_the_linear_score() -> None:
+def test_evasion_does_not_lower_the_linear_score() -> None:
     plain = _score("you are a stupid idiot", "en", "toxicity/insult")
     for disguised in (
         "you are a stup1d id10t",
         "you are a s t u p i d i.d.i.o.t",
         "yоu аre а stupid idiot",
     ):
-        assert _score(disguised, "en", "toxicity/insult") == pytest.approx(plain, abs=0.05)
+        assert _score(disguised, "en", "toxicity/insult") >= plain - 0.05, disguised
 
 
 class TestLinearConformance(AnalyzerConformance):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tamis.analyzers.text.classifier.train import MIN_DEV, MIN_DEV_LANG
+
 __all__ = ["DATASETS", "write"]
 
 DATASETS: dict[str, tuple[str, str, str]] = {
@@ -81,6 +83,20 @@ def _figures(report: dict[str, Any]) -> list[str]:
             f"| **{_f(row['f1'])}** | {_f(row['f1_ci95'][0])}–{_f(row['f1_ci95'][1])} "
             f"| {_f(row.get('review_precision_at_prevalence'))} | {_f(row.get('review_recall'))} |"
         )
+    if report.get("false_alarms"):
+        lines += [
+            "",
+            "False alarms of the heads fitted mostly on the project's own examples: of the"
+            " test comments a data set labelled not insulting without labelling the category,"
+            " the share the default policy would send to review for it.",
+            "",
+            "| category | lang | ordinary comments | sent to review |",
+            "|---|---|---|---|",
+        ]
+        for row in report["false_alarms"]:
+            lines.append(
+                f"| {row['category']} | {row['language']} | {row['rows']} | {row['reviewed']:.1%} |"
+            )
     evasion = report["evasion"]
     lines += [
         "",
@@ -165,8 +181,10 @@ def write(directory: Path, meta: dict[str, Any], report: dict[str, Any] | None) 
         "",
         "## Coverage",
         "",
-        "A head covers a language only where it was trained and where the dev split has at"
-        " least 25 positives and 25 negatives; elsewhere the category is unsupported (`null`).",
+        "A head covers a language only where it was trained, where the dev split holds at"
+        f" least {MIN_DEV} positives and {MIN_DEV} negatives of its category in all languages"
+        f" together, and at least {MIN_DEV_LANG} positives and {MIN_DEV} negatives in that"
+        " language; elsewhere the category is unsupported (`null`).",
         "",
         "| category | languages |",
         "|---|---|",

@@ -32,9 +32,11 @@ from tamis.core.verdict import Language
 __all__ = [
     "MEASURED",
     "POLICY_TARGETS",
+    "RARE",
     "TARGETS",
     "Target",
     "bootstrap_f1",
+    "false_alarms",
     "pipeline_scores",
     "precision_at",
 ]
@@ -47,18 +49,24 @@ Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
 @dataclass(frozen=True)
 class Target:
-    """An evaluated category: the score is the highest of `categories`; the label is `label`."""
+    """An evaluated category: the score is the highest of `categories`, the label the highest
+    of `labels_from`."""
 
     name: str
     categories: tuple[str, ...]
-    label: str
-    """A head name, or `toxic` for the data sets' coarse label."""
+    labels_from: tuple[str, ...]
+    """Heads, or `toxic` (the data sets' coarse label), whose positives count: a row is
+    positive when any of them is, unannotated (-1) when none of them was annotated."""
 
     def labels(self, rows: Sequence[Row]) -> npt.NDArray[np.int64]:
-        if self.label == "toxic":
-            return np.array([r.toxic for r in rows], dtype=np.int64)
-        j = HEADS.index(self.label)
-        return np.array([r.targets[j] for r in rows], dtype=np.int64)
+        columns = [
+            [r.toxic for r in rows]
+            if name == "toxic"
+            else [r.targets[HEADS.index(name)] for r in rows]
+            for name in self.labels_from
+        ]
+        table = np.array(columns, dtype=np.int64).reshape(len(columns), len(rows))
+        return table.max(axis=0)  # type: ignore[no-any-return]
 
     def score(self, scores: dict[str, npt.NDArray[np.float32]]) -> npt.NDArray[np.float64]:
         stacked = np.stack([np.nan_to_num(scores[c], nan=0.0) for c in self.categories])
@@ -73,16 +81,17 @@ class Target:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("toxicity", ("toxicity/insult", "toxicity/profanity"), "toxic"),
-    Target("toxicity/profanity", ("toxicity/profanity",), "toxicity/profanity"),
-    Target("hate", ("hate",), "hate"),
-    Target("threat", ("violence/threat", "hate/threat"), "violence/threat"),
-    Target("spam", ("spam",), "spam"),
+    Target("toxicity", ("toxicity/insult", "toxicity/profanity"), ("toxic",)),
+    Target("toxicity/profanity", ("toxicity/profanity",), ("toxicity/profanity",)),
+    Target("hate", ("hate",), ("hate",)),
+    Target("threat", ("violence/threat", "hate/threat"), ("violence/threat", "hate/threat")),
+    Target("spam", ("spam",), ("spam",)),
+    Target("harassment", ("harassment",), ("harassment",)),
 )
 POLICY_TARGETS: dict[str, Target] = {
     "threats": TARGETS[3],
     "hate": TARGETS[2],
-    "insults": Target("insult", ("toxicity/insult", "harassment"), "toxic"),
+    "insults": Target("insult", ("toxicity/insult", "harassment"), ("toxic", "harassment")),
     "profanity": TARGETS[1],
     "spam": TARGETS[4],
 }
@@ -265,6 +274,41 @@ def _embedder(cache_dir: Path | None, log: Callable[[str], None]) -> Embed:
     return embed
 
 
+RARE: tuple[str, ...] = ("violence/threat", "hate/threat", "harassment")
+"""Heads trained mostly on the project's own examples, since few data sets label them."""
+
+
+def false_alarms(
+    rows: Sequence[Row],
+    scores: dict[str, npt.NDArray[np.float32]],
+    review: dict[str, float],
+    coverage: dict[str, frozenset[str]],
+) -> list[dict[str, Any]]:
+    """For each rare head, per covered language: of the comments a data set labelled not
+    insulting without labelling that category, the share the policy would send to review for
+    it. Those sets never taught the head anything, so this is how it behaves on ordinary
+    comments from elsewhere, where a head fitted on few examples may read style as abuse."""
+    insult = HEADS.index("toxicity/insult")
+    langs = np.array([r.lang for r in rows])
+    out = []
+    for category in RARE:
+        j = HEADS.index(category)
+        ordinary = np.array([r.targets[insult] == 0 and r.targets[j] == -1 for r in rows])
+        reviewed = np.nan_to_num(scores[category], nan=0.0) >= review[category]
+        for lang in LANGUAGES:
+            mask = ordinary & (langs == lang)
+            if lang in coverage.get(category, frozenset()) and mask.sum() >= MEASURED:
+                out.append(
+                    {
+                        "category": category,
+                        "language": lang,
+                        "rows": int(mask.sum()),
+                        "reviewed": round(float(reviewed[mask].mean()), 4),
+                    }
+                )
+    return out
+
+
 def _evasion(
     rows: Sequence[Row],
     embed: Embed,
@@ -391,6 +435,7 @@ def run(
             rows, scores, thresholds, review, model.coverage, meta["prevalence"], seed
         ),
     }
+    report["false_alarms"] = false_alarms(rows, scores, review, model.coverage)
     log("evasion: perturbing test positives")
     report["evasion"] = _evasion(rows, embed, thresholds, seed, evasion_per_language)
     report["functional_files"] = []

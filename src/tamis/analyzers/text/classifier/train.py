@@ -44,7 +44,11 @@ Log = Callable[[str], None]
 MIN_POSITIVES = 20
 """A head is trained only with at least this many fit positives (and negatives)."""
 MIN_DEV = 25
-"""A head covers a language only with at least this many dev positives and negatives there."""
+"""A head covers any language only with at least this many dev positives and negatives in all,
+and a language only with at least this many dev negatives there..."""
+MIN_DEV_LANG = 10
+"""...and at least this many dev positives there: threats and harassment are rare in every
+language, so their heads are checked on dev in each language and measured on all of it."""
 BANDS = tuple(
     (lo, hi)
     for lo in (0.2, 0.3, 0.4, 0.45, 0.48, 0.49, 0.495, 0.5)
@@ -202,12 +206,14 @@ def train(config: Config, log: Log = print) -> dict[str, Any]:
     coverage: dict[str, list[str]] = {}
     langs_dev = np.array([r.lang for r in dev])
     for j, head in enumerate(HEADS):
-        if head not in trained:
+        annotated = y_dev[:, j] >= 0
+        pooled = int((y_dev[annotated, j] == 1).sum())
+        if head not in trained or min(pooled, int(annotated.sum()) - pooled) < MIN_DEV:
             continue
         for lang in LANGUAGES:
-            mask = (y_dev[:, j] >= 0) & (langs_dev == lang)
+            mask = annotated & (langs_dev == lang)
             pos = int((y_dev[mask, j] == 1).sum())
-            if pos >= MIN_DEV and int(mask.sum()) - pos >= MIN_DEV:
+            if pos >= MIN_DEV_LANG and int(mask.sum()) - pos >= MIN_DEV:
                 coverage.setdefault(head, []).append(lang)
     log(f"coverage: {coverage}")
 
