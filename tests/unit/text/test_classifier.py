@@ -120,15 +120,16 @@ def test_threats_and_harassment_are_covered_where_they_were_trained(category: st
 
 
 @pytest.mark.parametrize("lang", sorted(THREATS))
-def test_a_threat_outscores_the_same_words_without_one(lang: str) -> None:
+def test_a_threat_is_reviewed_and_the_same_words_without_one_are_not(lang: str) -> None:
     if lang not in MODEL.coverage.get("violence/threat", ()):
         linear, e5 = _both(THREATS[lang][0], lang)
         assert "violence/threat" not in linear.covered | e5.covered  # null, not a low score
         return
     threat, benign = THREATS[lang]
-    high = _score(threat, lang, "violence/threat")
-    low = _score(benign, lang, "violence/threat")
-    assert math.log(high / (1 - high)) - math.log(low / (1 - low)) >= 2.0
+    review = review_thresholds(policy.default())["violence/threat"]
+    assert (
+        _score(threat, lang, "violence/threat") >= review > _score(benign, lang, "violence/threat")
+    )
 
 
 # Friendly comments addressed to someone: "you" alone must not read as harassment or threat.
@@ -142,7 +143,28 @@ FRIENDLY = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "text"), FRIENDLY)
+# Offers and plans in the form threats take ("I'm going to … you").
+OFFERS = [
+    ("en", "I'm going to lend you my bike for the weekend"),
+    ("en", "we will meet you outside the cinema at seven"),
+    pytest.param(
+        "fr",
+        "je vais te prêter mon vélo ce week-end",
+        marks=pytest.mark.xfail(
+            strict=True, reason="known gap: the threat head reads the form 'je vais te …' (0.65)"
+        ),
+    ),
+    ("fr", "on te retrouve devant le cinéma à sept heures"),
+    ("es", "te voy a prestar mi bici el fin de semana"),
+    ("es", "te esperamos en la puerta del cine a las siete"),
+    ("ar", "سأعيرك دراجتي في عطلة نهاية الأسبوع"),
+    ("ar", "سننتظرك أمام السينما الساعة السابعة"),
+    ("ary", "غادي نسلفك البشكليط ديالي هاد الويكاند"),
+    ("ary", "غادي نتسناوك قدام السينما مع السبعة"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), FRIENDLY + OFFERS)
 def test_a_friendly_comment_to_someone_is_no_threat_or_harassment(lang: str, text: str) -> None:
     review = review_thresholds(policy.default())
     for category in ("violence/threat", "harassment"):
