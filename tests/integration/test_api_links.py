@@ -30,9 +30,14 @@ def _post(api: Api, n: int, author: str, **extra: Any) -> dict[str, Any]:
     return item
 
 
+def _link_hits(verdict: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in verdict["evidence"] if e["kind"] == "link_hit"]
+
+
 def test_a_block_rule_flags_the_link_in_its_tenant_only(api: Api) -> None:
     text = "Des followers pas chers sur www.Followers-Express.net/offre?utm_source=x !"
-    assert _moderate(api, text)["flagged"] is False
+    before = _moderate(api, text)  # the spam head may find it spammy; no rule names it yet
+    assert not _link_hits(before) and (before["categories"]["spam"] or 0.0) < 1.0
 
     r = api.client.post(
         "/v1/links/rules",
@@ -45,12 +50,13 @@ def test_a_block_rule_flags_the_link_in_its_tenant_only(api: Api) -> None:
     verdict = _moderate(api, text)
     assert verdict["flagged"] is True and verdict["clause"] == "spam"
     assert verdict["categories"]["spam"] == 1.0
-    [hit] = [e for e in verdict["evidence"] if e["kind"] == "link_hit"]
+    [hit] = _link_hits(verdict)
     assert hit["list"] == "block" and hit["rule"] == "followers-express.net"
     assert text[hit["start"] : hit["end"]] == "www.Followers-Express.net/offre?utm_source=x"
 
     _, rival = api.new_tenant("rival")
-    assert _moderate(api, text, rival)["flagged"] is False
+    assert _moderate(api, text, rival)["categories"] == before["categories"]
+    assert not _link_hits(_moderate(api, text, rival))
 
     rules = api.client.get("/v1/links", headers=api.auth()).json()
     assert [(r["list"], r["pattern"], r["category"]) for r in rules] == [
@@ -65,7 +71,8 @@ def test_a_block_rule_flags_the_link_in_its_tenant_only(api: Api) -> None:
         headers=api.auth(),
     )
     assert r.json() == {"removed": True}
-    assert _moderate(api, text)["flagged"] is False
+    after = _moderate(api, text)
+    assert not _link_hits(after) and after["categories"] == before["categories"]
 
 
 def test_an_allow_rule_silences_the_shortener_heuristic(api: Api) -> None:

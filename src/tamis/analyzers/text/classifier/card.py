@@ -50,8 +50,9 @@ _GAPS = """\
   flatter them and their test figures are unmeasured. They read a threat's form more than
   its intent ("je vais te prêter mon vélo" scores 0.65 for `violence/threat`), which is why
   the default policy only sends threats to review. Where the coverage table says so (hate in
-  Darija, threats in Arabizi, harassment in Darija and Arabizi, spam outside English), the
-  category is unsupported (`null`), never reported as 0.
+  Darija; threats against a person in Arabizi; threats against a group and harassment in
+  Darija and Arabizi; spam outside English), the category is unsupported (`null`), never
+  reported as 0.
 - Davidson over-labels African-American English slang as offensive; a model trained on it
   inherits part of that bias. MLMA's English part was sampled by hate keywords, and its
   French and Arabic text was lower-cased and accent-stripped by its authors.
