@@ -22,6 +22,7 @@ from typing import Any
 __all__ = [
     "HEADS",
     "LANGUAGES",
+    "RARE",
     "Row",
     "is_dev",
     "language_key",
@@ -38,6 +39,8 @@ HEADS: tuple[str, ...] = (
     "harassment",
     "spam",
 )
+RARE: tuple[str, ...] = ("violence/threat", "hate/threat", "harassment")
+"""Heads that few data sets label: they learn mostly from the project's own examples."""
 LANGUAGES: tuple[str, ...] = ("en", "fr", "es", "ar", "ary", "arabizi")
 """Language keys of coverage: `arabizi` is Arabic or Darija written in Latin letters."""
 

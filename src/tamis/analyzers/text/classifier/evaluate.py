@@ -25,14 +25,13 @@ import numpy.typing as npt
 from tamis.analyzers.base import PartContext
 from tamis.analyzers.text.classifier import model as models
 from tamis.analyzers.text.classifier.analyzer import score_batch
-from tamis.analyzers.text.classifier.data import HEADS, LANGUAGES, Row
+from tamis.analyzers.text.classifier.data import HEADS, LANGUAGES, RARE, Row
 from tamis.core.content import TextPart
 from tamis.core.verdict import Language
 
 __all__ = [
     "MEASURED",
     "POLICY_TARGETS",
-    "RARE",
     "TARGETS",
     "Target",
     "bootstrap_f1",
@@ -272,10 +271,6 @@ def _embedder(cache_dir: Path | None, log: Callable[[str], None]) -> Embed:
         return cache.get(texts)
 
     return embed
-
-
-RARE: tuple[str, ...] = ("violence/threat", "hate/threat", "harassment")
-"""Heads trained mostly on the project's own examples, since few data sets label them."""
 
 
 def false_alarms(

@@ -29,6 +29,7 @@ from tamis.analyzers.text.classifier.cache import EmbeddingCache
 from tamis.analyzers.text.classifier.data import (
     HEADS,
     LANGUAGES,
+    RARE,
     Row,
     is_dev,
     load_examples,
@@ -112,7 +113,7 @@ def select_for_embedding(rows: Sequence[Row], train_cap: int, dev_cap: int) -> l
     groups: dict[tuple[str, bool], list[Row]] = {}
     for row in rows:
         groups.setdefault((row.source, is_dev(row.text)), []).append(row)
-    rare = [HEADS.index(h) for h in ("violence/threat", "hate/threat", "harassment")]
+    rare = [HEADS.index(h) for h in RARE]
     chosen: list[Row] = []
     for (source, dev), members in sorted(groups.items()):
         members.sort(key=lambda r: _order(r.text))
