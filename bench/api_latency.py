@@ -12,7 +12,8 @@ The peer, measured in the same run at the same rate on the same server, is `GET 
 both alike. The in-process cost of `tamis.moderate(text)` is timed at the end, with the server
 stopped, to show what the pipeline itself costs. To show the generator did not starve the
 server of CPU, it reports how late it sent requests against the schedule and both processes'
-CPU use.
+CPU use. After the timed run it reads the peak resident memory of each server process, every
+model loaded and every request served (the bar: under 1.5 GB with all text models loaded).
 
     .venv/bin/python bench/api_latency.py [--rate 200 --seconds 30 --warmup 5]
 """
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +55,7 @@ SETS = (
 LANGS = ("en", "fr", "es", "ar", "ary")
 KEY = re.compile(r"tamis_sk_[A-Za-z0-9_-]+")
 BAR_MS = 30.0
+MEMORY_BAR_MB = 1500
 
 
 @dataclass
@@ -96,20 +99,36 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and of its process group (Linux /proc).
+def group(pid: int) -> Iterator[tuple[Path, list[str]]]:
+    """The /proc directory and `stat` fields of each process in `pid`'s process group.
 
     The server runs in a session of its own, so its worker processes share its group.
     """
-    ticks = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # the process ended while we looked
         if int(fields[2]) == pid:
-            ticks += int(fields[11]) + int(fields[12])
+            yield stat.parent, fields
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server's processes (Linux /proc)."""
+    ticks = sum(int(fields[11]) + int(fields[12]) for _, fields in group(pid))
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def peak_memory_mb(pid: int) -> list[float]:
+    """Peak resident memory (VmHWM) of each of the server's processes, in MB."""
+    peaks = []
+    for proc, _ in group(pid):
+        try:
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if "VmHWM" in line]
+    return sorted(peaks, reverse=True)
 
 
 def machine_busy_seconds() -> float:
@@ -222,6 +241,7 @@ class Run:
     server_cpu: float
     own_cpu: float
     machine_cpu: float
+    peak_mb: list[float]
 
 
 async def drive(
@@ -261,6 +281,7 @@ async def drive(
             server_cpu=cpu_seconds(server_pid) - server0,
             own_cpu=time.process_time() - own0,
             machine_cpu=machine_busy_seconds() - machine0,
+            peak_mb=peak_memory_mb(server_pid),
         )
     finally:
         for connection in connections:
@@ -352,6 +373,12 @@ def report(run: Run, inproc: dict[str, list[float]], args: argparse.Namespace) -
         f"CPU over the timed {run.wall:.1f} s, in % of one core: server "
         f"{100 * run.server_cpu / run.wall:.0f}%, generator {100 * run.own_cpu / run.wall:.0f}%, "
         f"other processes {100 * max(others, 0) / run.wall:.0f}% (of {100 * cores}%)"
+    )
+    total = sum(run.peak_mb)
+    print(
+        f"server peak memory (VmHWM, each of {len(run.peak_mb)} processes): "
+        f"{' + '.join(f'{m:.0f}' for m in run.peak_mb)} = {total:.0f} MB, an upper bound "
+        f"(shared pages count in each); bar {MEMORY_BAR_MB:,} MB"
     )
     for label, times in inproc.items():
         median = statistics.median(times)
