@@ -178,6 +178,11 @@ def write(directory: Path, meta: dict[str, Any], report: dict[str, Any] | None) 
         "",
         f"- **Trained on**: the rows of {', '.join(meta['trained_on'])} outside the dev split"
         f" ({meta['rows']['fit']} rows; the e5 heads on {meta['rows']['embedded_fit']} of them).",
+        *(
+            [f"- **Trained with**: {', '.join(f'{k} {v}' for k, v in meta['libraries'].items())}."]
+            if "libraries" in meta
+            else []
+        ),
         f"- **Tuned on**: {meta['tuned_on']} ({meta['rows']['dev']} rows;"
         f" {meta['rows']['embedded_dev']} embedded): calibration, stacking, band, coverage,"
         " thresholds.",

