@@ -32,6 +32,8 @@ def _bodies() -> list[tuple[str, bytes, int]]:
         ("bad part type", b'{"external_id": "x", "parts": [{"type": "audio"}]}', 422),
         ("naive date", b'{"external_id": "x", "text": "a", "created_at": "2026-01-01T00:00"}', 422),
         ("lone surrogate", b'{"external_id": "x", "text": "\\ud800"}', 422),
+        ("NUL in an id", b'{"external_id": "x\\u0000", "text": "a"}', 422),
+        ("NUL in the text", b'{"external_id": "x", "text": "a\\u0000b"}', 422),
     ]
 
 

@@ -2,7 +2,8 @@
 
 Checked in the ASGI layer on the raw bytes, so a 10 MB body is refused without being held
 whole, a JSON document nested 10,000 deep never reaches a recursive parser, and invalid UTF-8
-gets a clear 400 instead of a decoder error deeper down.
+gets a clear 400 instead of a decoder error deeper down. A URL holding a NUL character is
+refused here too: no route has a use for one, and PostgreSQL cannot even compare it.
 """
 
 from __future__ import annotations
@@ -45,7 +46,15 @@ class RequestLimits:
         self.max_depth = max_json_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
+            await self._refuse(
+                send, 400, "NUL in the URL", "the URL holds a NUL character (%00); remove it"
+            )
+            return
+        if scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])

@@ -28,6 +28,24 @@ from tamis.errors import PolicyError
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # YAML can spell one ("\0", "\u0000"); it would reach statements of reasons, which
+        # PostgreSQL cannot store.
+        if _holds_nul(value):
+            raise ValueError("holds a NUL character (\\0); remove it")
+        return value
+
+
+def _holds_nul(value: Any) -> bool:
+    """A NUL in a string, or in the strings of a list or mapping (sub-models check their own)."""
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    elif not isinstance(value, list | tuple):
+        value = [value]
+    return any(isinstance(v, str) and "\x00" in v for v in value)
+
 
 class Rule(_Strict):
     clause: str = Field(min_length=1, max_length=100)

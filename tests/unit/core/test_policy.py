@@ -62,6 +62,8 @@ def test_unsupported_category_never_fires() -> None:
         (VALID.replace("title: Threats", "title: Threats\n    colour: red"), 13, "colour"),
         (VALID.replace("{review: 0.5, hide: 0.9}", "{review: 0.9, hide: 0.5}"), 9, "hide"),
         (VALID.replace("rules:", "rules: [oops"), 4, "YAML"),
+        (VALID.replace("explanation: No insults.", 'explanation: "No\\0 insults."'), 7, "NUL"),
+        (VALID.replace("[violence/threat]", '["violence/threat\\u0000"]'), 16, "NUL"),
     ],
 )
 def test_errors_name_the_line_at_fault(broken: str, line: int, words: str) -> None:

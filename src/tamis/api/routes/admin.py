@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -268,9 +268,12 @@ class DeliveryPublic(BaseModel):
 
 @webhooks_router.get("/deliveries", response_model=list[DeliveryPublic])
 def list_deliveries(
-    rt: RuntimeDep, principal: Admin, state: str | None = None, limit: int = 100
+    rt: RuntimeDep,
+    principal: Admin,
+    state: str | None = None,
+    limit: int = Query(100, ge=1, le=1000),
 ) -> list[DeliveryPublic]:
-    rows = rt.deliveries.list(tenant_id=principal.tenant_id, state=state, limit=min(limit, 1000))
+    rows = rt.deliveries.list(tenant_id=principal.tenant_id, state=state, limit=limit)
     return [
         DeliveryPublic(
             webhook_id=r.message_id,
@@ -301,9 +304,12 @@ class JobPublic(BaseModel):
 
 @jobs_router.get("", response_model=list[JobPublic])
 def list_jobs(
-    rt: RuntimeDep, principal: Admin, state: str | None = None, limit: int = 100
+    rt: RuntimeDep,
+    principal: Admin,
+    state: str | None = None,
+    limit: int = Query(100, ge=1, le=1000),
 ) -> list[JobPublic]:
-    rows = rt.jobs.list(tenant_id=principal.tenant_id, state=state, limit=min(limit, 1000))
+    rows = rt.jobs.list(tenant_id=principal.tenant_id, state=state, limit=limit)
     return [
         JobPublic(
             id=j.id,

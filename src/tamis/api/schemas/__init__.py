@@ -6,27 +6,35 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+_SURROGATE = "a string holds an unpaired UTF-16 surrogate (e.g. \\ud800); send valid Unicode"
+_NUL = "a string holds a NUL character (\\u0000), which no field accepts; remove it"
 
-def _has_surrogate(value: Any) -> bool:
+
+def _invalid_text(value: Any) -> str | None:
+    """Why a string somewhere in `value` cannot be stored as text, or None."""
     if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value) if not value.isascii() else False
+        if "\x00" in value:
+            return _NUL
+        if not value.isascii() and any("\ud800" <= ch <= "\udfff" for ch in value):
+            return _SURROGATE
+        return None
     if isinstance(value, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+        value = [*value.keys(), *value.values()]
     if isinstance(value, list):
-        return any(_has_surrogate(v) for v in value)
-    return False
+        return next((why for v in value if (why := _invalid_text(v)) is not None), None)
+    return None
 
 
 class StrictIn(BaseModel):
-    """Refuses unknown fields, and strings that are not valid Unicode (lone surrogates)."""
+    """Refuses unknown fields, and strings that are not valid Unicode (lone surrogates) or that
+    no database stores as text (NUL: PostgreSQL refuses it, SQLite would keep it)."""
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
     def _valid_unicode(cls, data: Any) -> Any:
-        if _has_surrogate(data):
-            raise ValueError(
-                "a string holds an unpaired UTF-16 surrogate (e.g. \\ud800); send valid Unicode"
-            )
+        why = _invalid_text(data)
+        if why is not None:
+            raise ValueError(why)
         return data
