@@ -193,14 +193,35 @@ def _box(evidence: object) -> str:
     return str(getattr(evidence, "kind", "evidence"))
 
 
-def _is_image(path: Path) -> bool:
+def _image_named(argument: str) -> Path | None:
+    """The image file `tamis check ARGUMENT` names, or None when the argument is a text.
+
+    An argument naming something on disk that is not an image is an error rather than a
+    text: judging the words of "photo.png" because the photo is broken would mislead.
+    """
     from tamis.media.decode import sniff
 
+    path = Path(argument)
+    try:
+        if not path.exists():
+            return None
+    except (OSError, ValueError):  # too long for a path, or a NUL in it: a text
+        return None
+    if path.is_dir():
+        raise _fail(f"{argument} is a folder: `tamis scan {argument}` judges the images in it")
+    if not path.is_file():
+        raise _fail(f"{argument} is not a regular file (a pipe or a device?)")
     try:
         with path.open("rb") as f:
-            return sniff(f.read(64)) is not None
-    except OSError:
-        return False
+            head = f.read(64)
+    except OSError as exc:
+        raise _fail(f"{argument}: {exc.strerror}") from None
+    if sniff(head) is None:
+        raise _fail(
+            f"{argument} is not an image tamis reads (JPEG, PNG, WebP or GIF, told by its first"
+            " bytes); for the lines of a text file use --file"
+        )
+    return path
 
 
 def _table(text: str, verdict: Verdict) -> Table:
@@ -266,8 +287,9 @@ def check(
 
     chosen = policies.parse(policy.read_text("utf-8"), name=str(policy)) if policy else None
     images = list(image or [])
-    if text is not None and file is None and _is_image(Path(text)):
-        images, text = [Path(text), *images], None
+    named = _image_named(text) if text is not None and file is None else None
+    if named is not None:
+        images, text = [named, *images], None
     if images:
         try:
             verdict = moderate(text, image=images, policy=chosen)

@@ -15,6 +15,7 @@ from tamis.core import policy as policies
 from tamis.core.content import Content, LinkPart, MediaPart, Part, TextPart
 from tamis.core.pipeline import moderate as run_pipeline
 from tamis.core.verdict import Verdict
+from tamis.errors import InvalidInput
 from tamis.media import digest_of
 
 if TYPE_CHECKING:
@@ -42,6 +43,15 @@ def _decoder() -> Decoder:
     return decoder
 
 
+def _read_image(path: Path) -> bytes:
+    """A file's bytes, refusing what is not a regular file (a pipe or a device would never
+    end) and reading no more than the decoder will refuse anyway."""
+    if path.exists() and not path.is_file():
+        raise InvalidInput(f"{path} is a folder, a pipe or a device: give an image file")
+    with path.open("rb") as f:
+        return f.read(_decoder().limits.max_bytes + 1)  # one byte over: "too large"
+
+
 def moderate(
     text: str | None = None,
     *,
@@ -57,7 +67,7 @@ def moderate(
         parts.append(TextPart(text))
     given = [image] if isinstance(image, bytes | str | Path) else list(image)
     for source in given:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        data = source if isinstance(source, bytes) else _read_image(Path(source))
         decoded = _decoder().decode(data)
         parts.append(
             MediaPart("image", digest_of(data), decoded.stored_type, data, decoded.picture)

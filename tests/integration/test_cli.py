@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,8 +14,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+import tamis
 from tamis.cli import app
 from tamis.core import policy as policies
+from tamis.errors import InvalidInput
 from tamis.services.runtime import Runtime
 from tamis.settings import Settings
 from tamis.store.sql import models as m
@@ -139,6 +144,26 @@ def test_check_an_image_and_a_caption_with_its_photo(env: dict[str, str], tmp_pa
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 truncated")
     assert "error" in run(env, "check", "-i", str(broken), code=2)
+
+
+def test_check_refuses_a_path_that_is_not_an_image(env: dict[str, str], tmp_path: Path) -> None:
+    empty = tmp_path / "photo.png"
+    empty.write_bytes(b"")
+    assert "not an image tamis reads" in run(env, "check", str(empty), code=2)
+    assert f"tamis scan {tmp_path}" in run(env, "check", str(tmp_path), code=2)
+    fifo = tmp_path / "upload.jpg"
+    os.mkfifo(fifo)  # opening it would wait for a writer that never comes
+    for args in (["check", str(fifo)], ["check", "caption", "-i", str(fifo)]):
+        done = subprocess.run(
+            [sys.executable, "-m", "tamis", *args],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2 and "pipe" in done.stderr, done.stderr
+    with pytest.raises(InvalidInput, match="a pipe or a device"):
+        tamis.moderate(image="/dev/zero")
 
 
 def test_scan_a_folder_writes_a_report_and_a_summary(env: dict[str, str], tmp_path: Path) -> None:
