@@ -96,7 +96,7 @@ class Rule(_Strict):
 class Notices(_Strict):
     """Readers' reports: how many distinct reporters hide an item until a person looks."""
 
-    hide_after: int | None = Field(default=3, ge=1)
+    hide_after: int | None = Field(default=3, ge=1, le=1_000_000)
     """Distinct identified reporters (per category) that hide an item; None never hides."""
     hide_after_by_category: dict[str, int | None] = Field(default_factory=dict)
 
@@ -106,8 +106,8 @@ class Notices(_Strict):
         for name, n in value.items():
             if not taxonomy.is_category(name) and name != "other":
                 raise ValueError(f"unknown category {name!r}")
-            if n is not None and n < 1:
-                raise ValueError(f"{name}: at least one reporter is needed, not {n}")
+            if n is not None and not 1 <= n <= 1_000_000:
+                raise ValueError(f"{name}: between 1 and 1,000,000 reporters, not {n}")
         return value
 
     def threshold(self, category: str) -> int | None:
@@ -115,12 +115,12 @@ class Notices(_Strict):
 
 
 class Appeals(_Strict):
-    window_days: int = Field(default=183, ge=183)
+    window_days: int = Field(default=183, ge=183, le=36_500)
     """How long after a decision it may be appealed: at least six months (DSA Article 20)."""
 
 
 class Strikes(_Strict):
-    expire_days: int = Field(default=90, ge=1)
+    expire_days: int = Field(default=90, ge=1, le=36_500)
 
 
 class MediaStorage(_Strict):
@@ -130,7 +130,7 @@ class MediaStorage(_Strict):
 
 class PolicyDocument(_Strict):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.\-]+$")
-    version: int = Field(default=1, ge=0)
+    version: int = Field(default=1, ge=0, le=2**31 - 1)
     description: str = ""
     terms_url: str = Field(min_length=1)
     rules: tuple[Rule, ...] = Field(min_length=1)

@@ -64,6 +64,7 @@ def test_unsupported_category_never_fires() -> None:
         (VALID.replace("rules:", "rules: [oops"), 4, "YAML"),
         (VALID.replace("explanation: No insults.", 'explanation: "No\\0 insults."'), 7, "NUL"),
         (VALID.replace("[violence/threat]", '["violence/threat\\u0000"]'), 16, "NUL"),
+        (VALID + "appeals: {window_days: 1000000000000000000000}\n", 19, "less than"),
     ],
 )
 def test_errors_name_the_line_at_fault(broken: str, line: int, words: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -327,7 +327,9 @@ def list_jobs(
 
 
 @jobs_router.post("/{job_id}/retry")
-def retry_job(job_id: int, rt: RuntimeDep, principal: Admin) -> dict[str, bool]:
+def retry_job(
+    rt: RuntimeDep, principal: Admin, job_id: int = Path(ge=1, le=2**63 - 1)
+) -> dict[str, bool]:
     if not rt.jobs.retry(tenant_id=principal.tenant_id, job_id=job_id):
         raise NotFound(f"no dead-lettered job {job_id} in this tenant")
     return {"queued": True}
