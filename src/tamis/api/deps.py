@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tamis.services.keys import Principal
@@ -55,3 +55,6 @@ IdempotencyHeader = Annotated[
         description="Any unique string; a retry with the same key creates nothing twice.",
     ),
 ]
+
+PageLimit = Annotated[int, Query(ge=1, le=1000, description="At most this many in the answer.")]
+"""A list's page size: bounded, since a negative LIMIT is an error on PostgreSQL."""

@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from tamis.api import creating
-from tamis.api.deps import Admin, IdempotencyHeader, RuntimeDep
+from tamis.api.deps import Admin, IdempotencyHeader, PageLimit, RuntimeDep
 from tamis.api.schemas import StrictIn
 from tamis.errors import InvalidInput, NotFound
 from tamis.services import keys, lexicon, policies, webhooks
@@ -271,7 +271,7 @@ def list_deliveries(
     rt: RuntimeDep,
     principal: Admin,
     state: str | None = None,
-    limit: int = Query(100, ge=1, le=1000),
+    limit: PageLimit = 100,
 ) -> list[DeliveryPublic]:
     rows = rt.deliveries.list(tenant_id=principal.tenant_id, state=state, limit=limit)
     return [
@@ -307,7 +307,7 @@ def list_jobs(
     rt: RuntimeDep,
     principal: Admin,
     state: str | None = None,
-    limit: int = Query(100, ge=1, le=1000),
+    limit: PageLimit = 100,
 ) -> list[JobPublic]:
     rows = rt.jobs.list(tenant_id=principal.tenant_id, state=state, limit=limit)
     return [

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from tamis.api import creating
-from tamis.api.deps import IdempotencyHeader, Moderator, RuntimeDep
+from tamis.api.deps import IdempotencyHeader, Moderator, PageLimit, RuntimeDep
 from tamis.api.schemas import StrictIn
 from tamis.errors import NotFound
 from tamis.services import examples
@@ -74,7 +74,7 @@ def list_examples(
     principal: Moderator,
     category: str | None = None,
     after: str | None = Query(None, description="The last id of the previous page."),
-    limit: int = Query(100, ge=1, le=1000),
+    limit: PageLimit = 100,
 ) -> dict[str, Any]:
     with rt.store.read() as tx:
         page = tx.examples.page(
