@@ -42,9 +42,9 @@ What the bundled recognizer reads (`bench/ocr.py --scripts`: lines drawn in Deja
   `% / : + = -`: 100 %;
 - Spanish 98.5 %: ñ, á, é, ó, ¿ are read, but `¡` is not in the model's 18,708-character
   dictionary and is silently left out;
-- Arabic script: 0 % — the dictionary holds no Arabic letter at all. Arabic text in images is
-  out of scope until a model that reads it ships inside a package (rapidocr can download a
-  PP-OCRv5 Arabic model; tamis never downloads).
+- Arabic script: 0 % — the dictionary holds no Arabic letter at all (rapidocr can download a
+  PP-OCRv5 Arabic model; tamis never downloads). Debian's `tesseract-ocr-ara` reads Arabic
+  lines this detector boxes, but the text test does not see joined scripts yet (README).
 
 In condensed bold capitals, the usual meme face, it sometimes loses a narrow word space
 ("TONTODEL CULO", "LUNDIMATIN"); the letters themselves come back right.
