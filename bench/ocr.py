@@ -14,14 +14,21 @@ Three reports, one core, 640×480 frames:
   Spanish, German, digits, Arabic), lines drawn in DejaVu Sans;
 - `--scale`: what detecting on bands scaled to `DET_LETTER` saves and loses, against the
   same analyzer detecting at full size: time, and the share of the words (three characters
-  or more) read at full size that are still read, on the frames the text test passes.
+  or more) read at full size that are still read, on the frames the text test passes;
+- `--arabic`: Arabic and Darija lines drawn in DejaVu Sans (screenshots, captions on plain
+  frames, caption bands over photos, captions painted over photos), the share read by the
+  Arabic rows and tesseract (at least 80 % of a line's letters, in order); and on the SFW
+  photos and on the Latin frames of `--gate`: where rows are sought, where Arabic is read
+  (none should be), and the time.
 
     PYTHONPATH=src .venv/bin/python bench/ocr.py [--gate [--reference]] [--scripts] [--scale]
+        [--arabic]
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import random
 import re
@@ -37,6 +44,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
+from tamis.analyzers.image import arabic
 from tamis.analyzers.image.ocr import DET_LETTER, OcrAnalyzer, bands
 from tamis.analyzers.image.textness import textness
 
@@ -66,6 +74,24 @@ PHRASES = (
     "Schöne Grüße aus Köln",
 )
 KINDS = ("meme", "meme-drawn", "caption", "screenshot", "colour", "small")
+ARABIC = (
+    "يا حمار اسكت",
+    "الله يلعن أمثالك",
+    "أنت غبي ولا تفهم شيئا",
+    "كلكم خونة ومنافقين",
+    "يا ولد الحرام",
+    "هذا المقال رائع جدا",
+    "مرحبا بكم في موقعنا",
+    "شكرا على المساعدة",
+    "أسوأ حكم في تاريخ الكرة",
+    "عيد مبارك سعيد",
+    "واش نتا مكلخ ولا شنو",
+    "سير تقود يا الحمار",
+    "الجو زوين اليوم فالرباط",
+    "ما تنساوش الموعد ديال غدا",
+    "صباح الخير يا جماعة",
+)
+ARABIC_KINDS = ("screenshot", "caption", "band", "painted")
 SCRIPTS = {
     "latin": ("The quick brown fox jumps", "over the lazy dog again", "Pack my box with five"),
     "french": ("Élève très gâté à l'hôtel", "Le garçon naïf ôte son cœur", "Où est la forêt? Noël"),
@@ -191,6 +217,92 @@ def timing(count: int) -> None:
     print(f"{'text test alone, photos':34}{test:>7.2f} /{test_mean:>5.2f}")
 
 
+def drawn_arabic(count: int, seed: int = 21) -> list[tuple[str, list[str], np.ndarray]]:
+    """(kind, lines drawn, frame) for frames with Arabic drawn on them, every kind in turn."""
+    rng = random.Random(seed)
+    grounds = [
+        p for p in sorted(IMAGES.glob("*/*")) if p.parent.name in {"kodak", "coco", "skimage"}
+    ]
+
+    def photo() -> Image.Image:
+        if not grounds:
+            return backdrop(rng)
+        with Image.open(rng.choice(grounds)) as image:
+            return image.convert("RGB").resize(SIZE)
+
+    out = []
+    for i in range(count):
+        kind = ARABIC_KINDS[i % len(ARABIC_KINDS)]
+        lines = [rng.choice(ARABIC)]
+        if kind == "screenshot":
+            ground = rng.choice([(255, 255, 255), (245, 248, 250), (21, 32, 43)])
+            ink = (20, 20, 20) if ground[0] > 128 else (230, 230, 230)
+            image = Image.new("RGB", SIZE, ground)
+            lines = rng.sample(ARABIC, rng.randint(2, 5))
+            for k, line in enumerate(lines):
+                x = rng.randint(10, 200)
+                write(image, line, rng.choice([16, 18, 22]), 20 + 44 * k, x=x, **plain(ink))
+        elif kind == "caption":
+            band = rng.choice([(255, 255, 255), (0, 0, 0), (240, 230, 200), (30, 40, 90)])
+            ink = (0, 0, 0) if sum(band) > 380 else (255, 255, 255)
+            image = Image.new("RGB", SIZE, band)
+            write(image, lines[0], rng.choice([20, 28, 40]), rng.randint(20, 400), **plain(ink))
+        elif kind == "band":
+            image = photo()
+            ImageDraw.Draw(image).rectangle((0, 0, 640, 120), fill="white")
+            write(
+                image, lines[0], rng.choice([28, 36]), 30, **plain("black", "DejaVuSans-Bold.ttf")
+            )
+        else:
+            image = photo() if rng.random() < 0.5 else backdrop(rng)
+            write(
+                image, lines[0], rng.choice([28, 36, 48]), 10, name="DejaVuSans-Bold.ttf", fit=True
+            )
+        out.append((kind, lines, np.asarray(image)))
+    return out
+
+
+def letters(text: str) -> str:
+    return "".join(c for c in text if "\u0621" <= c <= "\u064a")
+
+
+def arabic_report(count: int) -> None:
+    folder = arabic.tessdata()
+    if folder is None:
+        sys.exit("tesseract's Arabic model is not installed (Debian: tesseract-ocr-ara)")
+    reader = arabic.ArabicReader(folder)
+    read: dict[str, list[bool]] = defaultdict(list)
+    for kind, lines, frame in drawn_arabic(count):
+        texts = [letters(text) for _, text, _ in reader.read(frame)]
+        for line in lines:
+            want = letters(line)
+            read[kind].append(
+                any(difflib.SequenceMatcher(None, want, t).ratio() >= 0.8 for t in texts)
+            )
+    print(f"Arabic lines read (tesseract {reader.version}, {count} frames):")
+    for kind in ARABIC_KINDS:
+        print(f"  {kind:12} {np.mean(read[kind]):6.1%}  of {len(read[kind])} lines")
+    groups = {
+        "SFW photos": [frame for _, _, frame in photos()],
+        "Latin text frames": [frame for _, frame in drawn(180)],
+    }
+    for label, frames in groups.items():
+        found = accepted = 0
+        times = []
+        for frame in frames:
+            start = time.perf_counter()
+            rows = arabic.rows(frame)
+            texts = reader.read(frame) if rows else []
+            times.append(time.perf_counter() - start)
+            found += bool(rows)
+            accepted += bool(texts)
+        print(
+            f"{label} ({len(frames)}): rows found in {found}, Arabic read in {accepted}; "
+            f"ms per frame median {statistics.median(times) * 1000:.2f}, "
+            f"mean {statistics.fmean(times) * 1000:.2f}"
+        )
+
+
 def gate_report(count: int, reference: bool) -> None:
     hits: dict[str, list[bool]] = defaultdict(list)
     times = []
@@ -281,6 +393,7 @@ def main() -> None:
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--scripts", action="store_true")
     parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--arabic", action="store_true")
     parser.add_argument("--count", type=int, default=180, help="drawn frames for --gate")
     parser.add_argument("--frames", type=int, default=40, help="frames per timing row")
     args = parser.parse_args()
@@ -290,7 +403,9 @@ def main() -> None:
         scripts()
     if args.scale:
         scale_report(args.count)
-    if not (args.gate or args.scripts or args.scale):
+    if args.arabic:
+        arabic_report(args.count)
+    if not (args.gate or args.scripts or args.scale or args.arabic):
         timing(args.frames)
 
 

@@ -145,6 +145,13 @@ if [[ $with_postgres -eq 1 ]] && ! have_initdb && ! pg_answers; then
   missing+=(postgresql)
 fi
 
+# Arabic text in images is read by tesseract's Arabic model, which ships in a Debian package
+# (the tesserocr wheel brings tesseract itself).
+if [[ $have_debian -eq 1 ]] && [[ -z "${TESSDATA_PREFIX:-}" ]] \
+  && ! compgen -G '/usr/share/tesseract-ocr/*/tessdata/ara.traineddata' >/dev/null; then
+  missing+=(tesseract-ocr-ara)
+fi
+
 # The tests draw memes with a real font, for OCR to read.
 if [[ $with_postgres -eq 1 && $have_debian -eq 1 ]] \
   && [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]]; then

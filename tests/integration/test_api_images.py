@@ -64,6 +64,21 @@ def test_a_meme_with_an_insult_is_flagged_where_the_words_are(api: Api) -> None:
     assert all(e["y"] < 240 for e in boxes), "the caption is drawn in the top half"
 
 
+def test_an_arabic_insult_in_a_screenshot_is_flagged_where_the_words_are(api: Api) -> None:
+    image = Image.new("RGB", (640, 480), "white")
+    drawn.write(image, "مرحبا بكم في موقعنا", 22, 60, x=80, fill="black", outline=None)
+    x, y, _, h = drawn.write(image, "يا حمار اسكت", 22, 300, x=80, fill="black", outline=None)
+    shot = drawn.encode(image, "PNG")
+    r = api.client.post(
+        "/v1/moderate", files=[("image", ("shot.png", shot, "image/png"))], headers=api.auth()
+    )
+    verdict = r.json()
+    assert verdict["flagged"], verdict
+    boxes = [e for e in verdict["evidence"] if e["category"] == "toxicity/insult"]
+    assert boxes and all(e["kind"] == "image_box" and e["part"] == 0 for e in boxes)
+    assert all(e["y"] <= y + h and y <= e["y"] + e["height"] for e in boxes), (boxes, (x, y))
+
+
 def test_a_url_on_a_private_address_is_refused_before_any_connection(api: Api) -> None:
     for url in ("http://127.0.0.1/cat.jpg", "http://2130706433/cat.jpg", "http://[::1]/x.png"):
         r = api.client.post(

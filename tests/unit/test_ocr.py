@@ -306,26 +306,33 @@ import numpy as np
 from tamis.analyzers.image.nudity import NudityAnalyzer
 from tamis.analyzers.image.ocr import OcrAnalyzer
 
-frame = np.load(sys.argv[1])
-lines = [line.text for line in OcrAnalyzer().read(frame)]
+frame, screenshot = np.load(sys.argv[1]), np.load(sys.argv[2])
+reader = OcrAnalyzer()
+lines = [line.text for line in reader.read(frame)]
+arabic = [line.text for line in reader.read_arabic(screenshot)]
 detections = NudityAnalyzer().detect(frame)
 try:
     socket.create_connection(("192.0.2.1", 9), timeout=1)
     refused = False
 except RuntimeError:
     refused = True
-print(json.dumps({"lines": lines, "detections": len(detections), "refused": refused}))
+print(json.dumps({"lines": lines, "arabic": arabic, "detections": len(detections),
+                  "refused": refused}))
 """
 
 
+FILES = ("frame.npy", "screenshot.npy")
+
+
 def test_models_load_and_run_without_any_network(tmp_path: Path) -> None:
-    """In a fresh interpreter where every socket operation raises, rapidocr's and NudeNet's
-    models load from their packages and run; the last line proves the refusal is real."""
+    """In a fresh interpreter where every socket operation raises, rapidocr's, tesseract's
+    Arabic and NudeNet's models load and run; the last line proves the refusal is real."""
     frame, _ = meme("ESPÈCE DE CONNARD")
     np.save(tmp_path / "frame.npy", frame)
+    np.save(tmp_path / "screenshot.npy", caption(["شكرا على المساعدة"])[0])
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     done = subprocess.run(
-        [sys.executable, "-c", NO_NETWORK, str(tmp_path / "frame.npy")],
+        [sys.executable, "-c", NO_NETWORK, *(str(tmp_path / f) for f in FILES)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -337,6 +344,7 @@ def test_models_load_and_run_without_any_network(tmp_path: Path) -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["refused"] is True
     assert any(alike(line, "ESPÈCE DE CONNARD") for line in result["lines"]), result
+    assert result["arabic"] == ["شكرا على المساعدة"], result
     assert result["detections"] >= 0
     assert not list(tmp_path.glob("cache/**/*.onnx"))
 

@@ -8,6 +8,9 @@ know.
 
 Only frames that pass the text test (`textness`, about 3 ms) reach the recognizer (about
 200 ms for a 640×480 frame on one core), so a photo without text costs almost nothing.
+Arabic script, which the bundled recognizer cannot read, has its own test and reader
+(`arabic`: rows of joined script on plain grounds, read by tesseract); their lines join the
+others.
 
 The recognizer is rapidocr 3 with the models inside its wheel (PP-OCRv6 small detection and
 recognition; its orientation classifier is never loaded: captions and signs stand upright,
@@ -43,8 +46,7 @@ What the bundled recognizer reads (`bench/ocr.py --scripts`: lines drawn in Deja
 - Spanish 98.5 %: ñ, á, é, ó, ¿ are read, but `¡` is not in the model's 18,708-character
   dictionary and is silently left out;
 - Arabic script: 0 % — the dictionary holds no Arabic letter at all (rapidocr can download a
-  PP-OCRv5 Arabic model; tamis never downloads). Debian's `tesseract-ocr-ara` reads Arabic
-  lines this detector boxes, but the text test does not see joined scripts yet (README).
+  PP-OCRv5 Arabic model; tamis never downloads); `arabic` reads it instead.
 
 In condensed bold capitals, the usual meme face, it sometimes loses a narrow word space
 ("TONTODEL CULO", "LUNDIMATIN"); the letters themselves come back right.
@@ -55,6 +57,7 @@ that pass the text test, the first ones.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -66,6 +69,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tamis.analyzers.base import Analysis, FoundText, PartContext
+from tamis.analyzers.image.arabic import ArabicReader, tessdata
 from tamis.analyzers.image.textness import textness
 from tamis.core.content import Frame, MediaPart, Part, PartKind
 from tamis.core.verdict import ImageBox
@@ -85,6 +89,8 @@ __all__ = [
     "reading_order",
     "upright_crop",
 ]
+
+log = logging.getLogger(__name__)
 
 MIN_CONFIDENCE: Final = 0.8
 DET_SIDE: Final = 960
@@ -144,7 +150,9 @@ class OcrAnalyzer:
     """Lines of text in images, for the text analyzers to judge."""
 
     name: ClassVar[str] = "image-ocr"
-    version: ClassVar[str] = f"1.0.0+rapidocr{metadata.version('rapidocr')}"
+    version: ClassVar[str] = (
+        f"1.1.0+rapidocr{metadata.version('rapidocr')}+tesserocr{metadata.version('tesserocr')}"
+    )
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"image"})
 
     def __init__(
@@ -156,15 +164,28 @@ class OcrAnalyzer:
         max_frames: int = MAX_FRAMES,
         det_side: int = DET_SIDE,
         det_letter: int = DET_LETTER,
+        arabic: bool = True,
     ) -> None:
         """`threads` for each model (0: onnxruntime's default, every core); lines read with
         less than `min_confidence` are dropped; `gate=False` reads every frame, text test or
         not; at most `max_frames` frames of an animation are read; detection runs with the
         frame's long side scaled down to `det_side` pixels when it is larger, and a band's
-        smallest letters (by the text test) to `det_letter` pixels."""
+        smallest letters (by the text test) to `det_letter` pixels; `arabic=False` leaves
+        Arabic rows unread (see `arabic`)."""
         from rapidocr import RapidOCR
 
         self._engine = RapidOCR(params=engine_params(threads if threads > 0 else -1, det_side))
+        self.arabic: ArabicReader | None = None
+        if arabic:
+            folder = tessdata()
+            if folder is None:
+                log.warning(
+                    "Arabic text in images is not read: tesseract's Arabic model "
+                    "(ara.traineddata) was not found; install Debian's tesseract-ocr-ara "
+                    "(scripts/bootstrap.sh does) or set TESSDATA_PREFIX"
+                )
+            else:
+                self.arabic = ArabicReader(folder)
         self._lock = threading.Lock()
         self.min_confidence = min_confidence
         self.gate = gate
@@ -214,6 +235,15 @@ class OcrAnalyzer:
             )
         return reading_order(lines)
 
+    def read_arabic(self, frame: Frame) -> list[Line]:
+        """The rows of Arabic read in one RGB frame (none without tesseract's Arabic model)."""
+        if self.arabic is None:
+            return []
+        return [
+            Line(text, round(confidence, 4), row.x, row.y, row.width, row.height)
+            for row, text, confidence in self.arabic.read(frame)
+        ]
+
     def analyze(self, part: Part, context: PartContext) -> Analysis:
         if not isinstance(part, MediaPart) or part.kind != "image" or part.picture is None:
             return Analysis()
@@ -224,14 +254,15 @@ class OcrAnalyzer:
         for i, frame in enumerate(picture.frames):
             if read >= self.max_frames:
                 break
-            if self.gate:
-                test = textness(frame)
-                if not test.likely:
-                    continue
-                lines = self.read_bands(frame, bands(test.rows, frame.shape[0]))
-            else:
-                lines = self.read(frame)
+            lines = self.read_arabic(frame)
+            if not self.gate:
+                lines += self.read(frame)
+            elif (test := textness(frame)).likely:
+                lines += self.read_bands(frame, bands(test.rows, frame.shape[0]))
+            elif not lines:
+                continue
             read += 1
+            lines = reading_order(lines)
             if not lines:
                 continue
             frame_ms = picture.frame_ms[i] if animated and i < len(picture.frame_ms) else None

@@ -51,7 +51,7 @@ import numpy.typing as npt
 
 from tamis.core.content import Frame
 
-__all__ = ["Textness", "textness"]
+__all__ = ["WORK_AREA", "Textness", "binarized", "flat_share", "scaled", "textness"]
 
 WORK_AREA: Final = 320 * 240
 """Pixels of the grayscale copy the test runs on (never upscaled)."""
@@ -93,10 +93,10 @@ def textness(frame: Frame) -> Textness:
         raise ValueError(f"expected an H×W×3 uint8 RGB frame, got {frame.dtype} {frame.shape}")
     gray: Gray = np.asarray(cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY))
     base = min(1.0, (WORK_AREA / gray.size) ** 0.5)
-    small = _scaled(gray, base)
-    levels = [(small, _COARSE), (_scaled(small, 0.5), _BIG)]
-    if _flat(small) >= _FLAT:
-        levels.insert(0, (_scaled(gray, base * _FINE_ZOOM), _FINE))
+    small = scaled(gray, base)
+    levels = [(small, _COARSE), (scaled(small, 0.5), _BIG)]
+    if flat_share(small) >= _FLAT:
+        levels.insert(0, (scaled(gray, base * _FINE_ZOOM), _FINE))
     rows: list[tuple[int, int, int, int]] = []
     for image, (lo, hi, bands) in levels:
         sx, sy = gray.shape[1] / image.shape[1], gray.shape[0] / image.shape[0]
@@ -107,14 +107,14 @@ def textness(frame: Frame) -> Textness:
     return Textness(bool(unique), unique)
 
 
-def _scaled(gray: Gray, scale: float) -> Gray:
+def scaled(gray: Gray, scale: float) -> Gray:
     if scale >= 1:
         return gray
     size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
     return np.asarray(cv2.resize(gray, size, interpolation=cv2.INTER_AREA))
 
 
-def _flat(gray: Gray) -> float:
+def flat_share(gray: Gray) -> float:
     """Share of pixels equal to their right and lower neighbours: drawn backgrounds."""
     if min(gray.shape) < 2:
         return 1.0
@@ -127,10 +127,7 @@ def _find(
 ) -> list[tuple[float, float, float, float]]:
     """Rows of letters in one grayscale image, both polarities, as (x0, y0, x1, y1)."""
     found = []
-    for kind, offset in ((cv2.THRESH_BINARY, -_CONTRAST), (cv2.THRESH_BINARY_INV, _CONTRAST)):
-        binary: Gray = np.asarray(
-            cv2.adaptiveThreshold(image, 1, cv2.ADAPTIVE_THRESH_MEAN_C, kind, _BLOCK, offset)
-        )
+    for _, binary in binarized(image):
         blobs, is_letter = _blobs(binary, lo, hi)
         letters = blobs[is_letter]
         if letters.shape[0] < _MIN_LETTERS:
@@ -144,6 +141,23 @@ def _find(
             for shift in (0.0, 0.5):
                 found += _rows(letters[chosen], letters, blobs[others], band, shift)
     return found
+
+
+def binarized(image: Gray) -> list[tuple[bool, Gray]]:
+    """`image` binarized against its local mean both ways, as (light, 0/1 image): light ink on
+    a darker ground first, then dark ink on a lighter one."""
+    return [
+        (
+            light,
+            np.asarray(
+                cv2.adaptiveThreshold(image, 1, cv2.ADAPTIVE_THRESH_MEAN_C, kind, _BLOCK, offset)
+            ),
+        )
+        for light, kind, offset in (
+            (True, cv2.THRESH_BINARY, -_CONTRAST),
+            (False, cv2.THRESH_BINARY_INV, _CONTRAST),
+        )
+    ]
 
 
 def _blobs(binary: Gray, lo: int, hi: int) -> tuple[IntArray, npt.NDArray[np.bool_]]:

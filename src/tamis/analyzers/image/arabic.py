@@ -1,0 +1,247 @@
+"""Arabic text in images: rows of joined script on plain grounds, read by tesseract.
+
+rapidocr's bundled recognizer has no Arabic letter, and the text test (`textness`) looks for
+rows of separate letters of even height, which Arabic is not: a word is a few pieces of very
+different heights (the letters of a piece are joined), with dots around them. What the pieces
+of a line share is the baseline, the stroke that joins the letters; in a wide piece it is the
+row of pixels with the most ink. `rows` finds pieces that share one, and `ArabicReader` reads
+each row with tesseract's Arabic model (Debian's `tesseract-ocr-ara`, which
+`scripts/bootstrap.sh` installs, through the `tesserocr` wheel, in process; nothing is
+fetched).
+
+Where it looks. On busy photos, pieces standing on a common line are everywhere (a loose
+version of the test found such a row in two thirds of the SFW photos of ../shared/data/images),
+so rows are sought only in frames of which at least `FLAT_FRAME` (a fifth) is flat, and a row
+counts only when the strips just above and below it are at least `PLAIN_MARGIN` (80 %) flat:
+typed text on a plain ground (screenshots, captions, caption bands over a picture). Tesseract
+then judges: a row is kept only when its mean confidence is at least `MIN_CONFIDENCE` (70) and
+it holds at least three Arabic letters. Latin text and textures come back from the Arabic
+model as junk at 40-50.
+
+Measured (`bench/ocr.py --arabic`, lines drawn in DejaVu Sans over the frames bench/ocr.py
+draws, 2026-12-06): 93 % of the lines of screenshots, 88 % of captions on plain frames and 88 %
+of caption bands over photos are read (at least 80 % of their Arabic letters right, in order);
+no Arabic text is accepted in any of the 332 SFW photos nor in 67 plain frames of Latin text;
+rows are sought in 13 of the photos, at about 12 ms each.
+
+It does not read Arabic painted over a busy picture (outlined meme captions, colour text on a
+photo): there the frame is not flat, and the row test cannot tell a line from texture.
+
+Tesseract's PSM 7 (one line) answers nothing at all for some lines 40 px tall or more, so a
+row is scaled down to `LINE_HEIGHT` (32 px, margins included) and read again as a raw line
+(PSM 13) when PSM 7 answers nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from tamis.analyzers.image.textness import WORK_AREA, binarized, flat_share, scaled
+from tamis.core.content import Frame
+
+__all__ = [
+    "FLAT_FRAME",
+    "LINE_HEIGHT",
+    "MIN_CONFIDENCE",
+    "PLAIN_MARGIN",
+    "ArabicReader",
+    "Row",
+    "rows",
+    "tessdata",
+]
+
+FLAT_FRAME: Final = 0.2
+PLAIN_MARGIN: Final = 0.8
+MIN_CONFIDENCE: Final = 70
+LINE_HEIGHT: Final = 32
+_LEVELS: Final = ((1.0, 4, 20), (0.5, 7, 10_000))
+"""(scale of the working copy, lowest and highest piece height kept), as the text test."""
+_MIN_PIECES: Final = 3
+_MAX_ASPECT: Final = 8
+_WIDE_FILL: Final = 0.6
+_STROKE: Final = 0.3
+_MIN_LETTERS: Final = 3
+
+Gray = npt.NDArray[np.uint8]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A row of joined script, in frame pixels."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+def rows(frame: Frame) -> list[Row]:
+    """The rows of joined script on a plain ground in `frame` (H×W×3 uint8 RGB)."""
+    return _rows(_gray(frame))
+
+
+def _gray(frame: Frame) -> Gray:
+    return np.asarray(cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY))
+
+
+def _rows(gray: Gray) -> list[Row]:
+    small = scaled(gray, min(1.0, (WORK_AREA / gray.size) ** 0.5))
+    if flat_share(small) < FLAT_FRAME:
+        return []
+    found: list[Row] = []
+    for scale, lo, hi in _LEVELS:
+        image = scaled(small, scale)
+        sx, sy = gray.shape[1] / image.shape[1], gray.shape[0] / image.shape[0]
+        level = (image[:-1, :-1] == image[:-1, 1:]) & (image[:-1, :-1] == image[1:, :-1])
+        for _, binary in binarized(image):
+            for x0, y0, x1, y1 in _joined(binary, lo, min(hi, int(image.shape[0] * 0.4))):
+                margin = max(1, (y1 - y0) // 3)
+                strips = np.concatenate(
+                    (level[max(0, y0 - margin) : y0, x0:x1], level[y1 : y1 + margin, x0:x1]),
+                    axis=None,
+                )
+                if strips.size and strips.mean() >= PLAIN_MARGIN:
+                    left, top = round(x0 * sx), round(y0 * sy)
+                    found.append(Row(left, top, round(x1 * sx) - left, round(y1 * sy) - top))
+    return _merged(found)
+
+
+def _joined(binary: Gray, lo: int, hi: int) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of runs of pieces that share a baseline, in one binary image."""
+    count, labels, found, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    stats: IntArray = np.asarray(found, dtype=np.int64)
+    w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    fill = area / np.maximum(w * h, 1)
+    thin = w * 3 <= h
+    piece = (h >= lo) & (h < hi) & (w <= _MAX_ASPECT * h) & (area >= 6) & (fill > 0.1)
+    piece &= (fill < 0.9) | thin
+    piece[0] = False
+    chosen = np.flatnonzero(piece)
+    if chosen.size < _MIN_PIECES:
+        return []
+    # Each piece's ink per pixel row; the fullest row of a wide piece is its baseline.
+    index = np.full(count, -1, dtype=np.int64)
+    index[chosen] = np.arange(chosen.size)
+    ys, xs = np.nonzero(binary)
+    owner = index[labels[ys, xs]]
+    inside = owner >= 0
+    height = binary.shape[0]
+    profile = np.bincount(
+        owner[inside] * height + ys[inside], minlength=chosen.size * height
+    ).reshape(chosen.size, height)
+    x, y, w, h, fill = stats[chosen, 0], stats[chosen, 1], w[chosen], h[chosen], fill[chosen]
+    base = profile.argmax(axis=1)
+    wide = (w >= h) & (fill <= _WIDE_FILL) & (profile.max(axis=1) >= _STROKE * w)
+    used = np.zeros(chosen.size, dtype=bool)
+    boxes = []
+    for seed in np.flatnonzero(wide):
+        if used[seed]:
+            continue
+        tol = 0.15 * h[seed] + 1
+        line = base[seed]
+        near = np.where(wide, np.abs(base - line) <= tol, (y - tol <= line) & (y + h + tol >= line))
+        members = np.flatnonzero(near & ~used)
+        members = members[np.argsort(x[members], kind="stable")]
+        typical = float(np.median(h[members]))
+        ends = np.maximum.accumulate(x[members] + w[members])
+        breaks = np.flatnonzero(x[members][1:] - ends[:-1] >= typical) + 1
+        for run in np.split(members, breaks):
+            x0, x1 = int(x[run].min()), int((x[run] + w[run]).max())
+            if run.size >= _MIN_PIECES and wide[run].any() and x1 - x0 >= 4 * typical:
+                boxes.append((x0, int(y[run].min()), x1, int((y[run] + h[run]).max())))
+                used[run] = True
+    return boxes
+
+
+def _merged(found: list[Row]) -> list[Row]:
+    """Rows that overlap by half a height, side by side, made one: the test finds a line in
+    pieces, at both scales and often in both polarities."""
+    merged: list[Row] = []
+    for row in sorted(set(found), key=lambda r: (r.y, r.x)):
+        for i, other in enumerate(merged):
+            low = min(row.height, other.height)
+            overlap = min(row.y + row.height, other.y + other.height) - max(row.y, other.y)
+            gap = max(row.x, other.x) - min(row.x + row.width, other.x + other.width)
+            if overlap >= 0.5 * low and gap <= 2 * low:
+                x0, y0 = min(row.x, other.x), min(row.y, other.y)
+                x1 = max(row.x + row.width, other.x + other.width)
+                y1 = max(row.y + row.height, other.y + other.height)
+                merged[i] = Row(x0, y0, x1 - x0, y1 - y0)
+                break
+        else:
+            merged.append(row)
+    return merged
+
+
+def tessdata() -> Path | None:
+    """The folder holding tesseract's Arabic model: $TESSDATA_PREFIX, else Debian's."""
+    places = []
+    if prefix := os.environ.get("TESSDATA_PREFIX"):
+        places += [Path(prefix), Path(prefix) / "tessdata"]
+    places += sorted(Path("/usr/share/tesseract-ocr").glob("*/tessdata"), reverse=True)
+    places += [Path("/usr/share/tessdata"), Path("/usr/local/share/tessdata")]
+    return next((p for p in places if (p / "ara.traineddata").is_file()), None)
+
+
+class ArabicReader:
+    """Tesseract's Arabic model, loaded once, reading one row at a time (one at a time across
+    threads: a tesseract handle is not shared safely)."""
+
+    def __init__(self, folder: Path) -> None:
+        from tesserocr import PSM, PyTessBaseAPI, tesseract_version
+
+        self._api = PyTessBaseAPI(path=str(folder), lang="ara", psm=PSM.SINGLE_LINE)
+        self._modes = (PSM.SINGLE_LINE, PSM.RAW_LINE)
+        self._lock = threading.Lock()
+        self.version = tesseract_version().split()[1]
+
+    def read(self, frame: Frame) -> list[tuple[Row, str, float]]:
+        """The rows of Arabic that tesseract is sure of in `frame`: each with its text and
+        tesseract's confidence (0-1), top to bottom."""
+        from PIL import Image
+
+        gray = _gray(frame)
+        read = []
+        for row in _rows(gray):
+            image = Image.fromarray(_prepared(gray, row))
+            with self._lock:
+                text = ""
+                for mode in self._modes:
+                    self._api.SetPageSegMode(mode)
+                    self._api.SetImage(image)
+                    text = " ".join(self._api.GetUTF8Text().split())
+                    if text:
+                        break
+                confidence = int(self._api.MeanTextConf())
+            letters = sum(1 for c in text if "\u0621" <= c <= "\u064a")
+            if confidence >= MIN_CONFIDENCE and letters >= _MIN_LETTERS:
+                read.append((row, text, confidence / 100))
+        return read
+
+
+def _prepared(gray: Gray, row: Row) -> Gray:
+    """The row cut from the grayscale frame with a third of its height around it, black ink
+    on white (Otsu; the ink is the smaller side), at most `LINE_HEIGHT` px tall, padded."""
+    margin = max(2, row.height // 3)
+    crop = np.ascontiguousarray(
+        gray[
+            max(0, row.y - margin) : row.y + row.height + margin,
+            max(0, row.x - margin) : row.x + row.width + margin,
+        ]
+    )
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if np.count_nonzero(ink) < ink.size / 2:  # light ink on a dark ground
+        ink = 255 - ink
+    if ink.shape[0] > LINE_HEIGHT:
+        width = max(1, round(ink.shape[1] * LINE_HEIGHT / ink.shape[0]))
+        ink = cv2.resize(ink, (width, LINE_HEIGHT), interpolation=cv2.INTER_AREA)
+    return np.asarray(cv2.copyMakeBorder(ink, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255))
