@@ -44,7 +44,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from tamis.analyzers.image.textness import WORK_AREA, binarized, flat_share, scaled
+from tamis.analyzers.image.textness import WORK_AREA, binarized, flat, flat_share, scaled
 from tamis.core.content import Frame
 
 __all__ = [
@@ -101,7 +101,7 @@ def _rows(gray: Gray) -> list[Row]:
     for scale, lo, hi in _LEVELS:
         image = scaled(small, scale)
         sx, sy = gray.shape[1] / image.shape[1], gray.shape[0] / image.shape[0]
-        level = (image[:-1, :-1] == image[:-1, 1:]) & (image[:-1, :-1] == image[1:, :-1])
+        level = flat(image)
         for _, binary in binarized(image):
             for x0, y0, x1, y1 in _joined(binary, lo, min(hi, int(image.shape[0] * 0.4))):
                 margin = max(1, (y1 - y0) // 3)

@@ -51,7 +51,7 @@ import numpy.typing as npt
 
 from tamis.core.content import Frame
 
-__all__ = ["WORK_AREA", "Textness", "binarized", "flat_share", "scaled", "textness"]
+__all__ = ["WORK_AREA", "Textness", "binarized", "flat", "flat_share", "scaled", "textness"]
 
 WORK_AREA: Final = 320 * 240
 """Pixels of the grayscale copy the test runs on (never upscaled)."""
@@ -118,8 +118,13 @@ def flat_share(gray: Gray) -> float:
     """Share of pixels equal to their right and lower neighbours: drawn backgrounds."""
     if min(gray.shape) < 2:
         return 1.0
-    level = (gray[:-1, :-1] == gray[:-1, 1:]) & (gray[:-1, :-1] == gray[1:, :-1])
+    level = flat(gray)
     return float(np.count_nonzero(level)) / float(level.size)
+
+
+def flat(gray: Gray) -> npt.NDArray[np.bool_]:
+    """Which pixels (but the last row and column) equal their right and lower neighbours."""
+    return (gray[:-1, :-1] == gray[:-1, 1:]) & (gray[:-1, :-1] == gray[1:, :-1])  # type: ignore[no-any-return]
 
 
 def _find(
