@@ -18,11 +18,12 @@ then judges: a row is kept only when its mean confidence is at least `MIN_CONFID
 it holds at least three Arabic letters. Latin text and textures come back from the Arabic
 model as junk at 40-50.
 
-Measured (`bench/ocr.py --arabic`, lines drawn in DejaVu Sans over the frames bench/ocr.py
-draws, 2026-12-06): 93 % of the lines of screenshots, 88 % of captions on plain frames and 88 %
-of caption bands over photos are read (at least 80 % of their Arabic letters right, in order);
-no Arabic text is accepted in any of the 332 SFW photos nor in 67 plain frames of Latin text;
-rows are sought in 13 of the photos, at about 12 ms each.
+Measured (`bench/ocr.py --arabic`, 160 frames drawn in DejaVu Sans, 2026-12-06): 97 % of the
+lines of screenshots, 93 % of captions on plain frames and 83 % of caption bands over photos
+are read (at least 80 % of their Arabic letters, in order); the thresholds were chosen on
+frames drawn with another seed, and two more seeds gave 93 %, 93-98 % and 83-95 %. No Arabic
+is read in any of the 332 SFW photos (rows found in 1) nor in 180 frames of Latin text (rows
+found in 55, which tesseract rejects); the test costs about 1 ms a photo.
 
 It does not read Arabic painted over a busy picture (outlined meme captions, colour text on a
 photo): there the frame is not flat, and the row test cannot tell a line from texture.
