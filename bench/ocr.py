@@ -117,25 +117,27 @@ def plain(fill: str | tuple[int, int, int], name: str = REGULAR) -> dict[str, An
     return {"fill": fill, "outline": None, "name": name, "fit": True}
 
 
+GROUNDS = [p for p in sorted(IMAGES.glob("*/*")) if p.parent.name in {"kodak", "coco", "skimage"}]
+
+
+def ground(rng: random.Random) -> Image.Image:
+    """A 640×480 photo to draw on (Kodak, COCO, scikit-image), or a drawn one without them."""
+    if not GROUNDS:
+        return backdrop(rng)
+    with Image.open(rng.choice(GROUNDS)) as image:
+        return image.convert("RGB").resize(SIZE)
+
+
 def drawn(count: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
     """(kind, frame) for frames with text drawn on them, every kind in turn."""
     rng = random.Random(seed)
-    grounds = [
-        p for p in sorted(IMAGES.glob("*/*")) if p.parent.name in {"kodak", "coco", "skimage"}
-    ]
-
-    def photo() -> Image.Image:
-        if not grounds:
-            return backdrop(rng)
-        with Image.open(rng.choice(grounds)) as image:
-            return image.convert("RGB").resize(SIZE)
 
     out = []
     for i in range(count):
         kind = KINDS[i % len(KINDS)]
         phrase = rng.choice(PHRASES)
         if kind in {"meme", "meme-drawn"}:
-            image = photo() if kind == "meme" else backdrop(rng)
+            image = ground(rng) if kind == "meme" else backdrop(rng)
             size = rng.choice([28, 36, 48, 64])
             bold = "DejaVuSansCondensed-Bold.ttf"
             write(image, phrase.upper(), size, 10, name=bold, fit=True)
@@ -152,14 +154,14 @@ def drawn(count: int, seed: int = 0) -> list[tuple[str, np.ndarray]]:
             for k in range(rng.randint(2, 6)):
                 write(image, rng.choice(PHRASES), 18, 20 + 40 * k, x=10, **plain((20, 20, 20)))
         elif kind == "colour":
-            image = photo()
+            image = ground(rng)
             ink = rng.choice(
                 [(255, 0, 0), (255, 255, 0), (0, 200, 255), (255, 255, 255), (0, 0, 0)]
             )
             name = rng.choice(["DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf"])
             write(image, phrase, rng.choice([24, 32, 44]), rng.randint(20, 400), **plain(ink, name))
         else:
-            image = photo()
+            image = ground(rng)
             size = rng.choice([12, 14, 16, 18])
             if rng.random() < 0.5:
                 ImageDraw.Draw(image).rectangle((0, 440, 640, 480), fill=(255, 255, 255))
@@ -220,24 +222,15 @@ def timing(count: int) -> None:
 def drawn_arabic(count: int, seed: int = 21) -> list[tuple[str, list[str], np.ndarray]]:
     """(kind, lines drawn, frame) for frames with Arabic drawn on them, every kind in turn."""
     rng = random.Random(seed)
-    grounds = [
-        p for p in sorted(IMAGES.glob("*/*")) if p.parent.name in {"kodak", "coco", "skimage"}
-    ]
-
-    def photo() -> Image.Image:
-        if not grounds:
-            return backdrop(rng)
-        with Image.open(rng.choice(grounds)) as image:
-            return image.convert("RGB").resize(SIZE)
 
     out = []
     for i in range(count):
         kind = ARABIC_KINDS[i % len(ARABIC_KINDS)]
         lines = [rng.choice(ARABIC)]
         if kind == "screenshot":
-            ground = rng.choice([(255, 255, 255), (245, 248, 250), (21, 32, 43)])
-            ink = (20, 20, 20) if ground[0] > 128 else (230, 230, 230)
-            image = Image.new("RGB", SIZE, ground)
+            paper = rng.choice([(255, 255, 255), (245, 248, 250), (21, 32, 43)])
+            ink = (20, 20, 20) if paper[0] > 128 else (230, 230, 230)
+            image = Image.new("RGB", SIZE, paper)
             lines = rng.sample(ARABIC, rng.randint(2, 5))
             for k, line in enumerate(lines):
                 x = rng.randint(10, 200)
@@ -248,13 +241,13 @@ def drawn_arabic(count: int, seed: int = 21) -> list[tuple[str, list[str], np.nd
             image = Image.new("RGB", SIZE, band)
             write(image, lines[0], rng.choice([20, 28, 40]), rng.randint(20, 400), **plain(ink))
         elif kind == "band":
-            image = photo()
+            image = ground(rng)
             ImageDraw.Draw(image).rectangle((0, 0, 640, 120), fill="white")
             write(
                 image, lines[0], rng.choice([28, 36]), 30, **plain("black", "DejaVuSans-Bold.ttf")
             )
         else:
-            image = photo() if rng.random() < 0.5 else backdrop(rng)
+            image = ground(rng) if rng.random() < 0.5 else backdrop(rng)
             write(
                 image, lines[0], rng.choice([28, 36, 48]), 10, name="DejaVuSans-Bold.ttf", fit=True
             )

@@ -43,9 +43,17 @@ from typing import Final
 
 import cv2
 import numpy as np
-import numpy.typing as npt
+from PIL import Image
 
-from tamis.analyzers.image.textness import WORK_AREA, binarized, flat, flat_share, scaled
+from tamis.analyzers.image.textness import (
+    WORK_AREA,
+    Gray,
+    IntArray,
+    binarized,
+    flat,
+    flat_share,
+    scaled,
+)
 from tamis.core.content import Frame
 
 __all__ = [
@@ -70,9 +78,6 @@ _MAX_ASPECT: Final = 8
 _WIDE_FILL: Final = 0.6
 _STROKE: Final = 0.3
 _MIN_LETTERS: Final = 3
-
-Gray = npt.NDArray[np.uint8]
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +213,6 @@ class ArabicReader:
     def read(self, frame: Frame) -> list[tuple[Row, str, float]]:
         """The rows of Arabic that tesseract is sure of in `frame`: each with its text and
         tesseract's confidence (0-1), top to bottom."""
-        from PIL import Image
-
         gray = _gray(frame)
         read = []
         for row in _rows(gray):

@@ -51,7 +51,17 @@ import numpy.typing as npt
 
 from tamis.core.content import Frame
 
-__all__ = ["WORK_AREA", "Textness", "binarized", "flat", "flat_share", "scaled", "textness"]
+__all__ = [
+    "WORK_AREA",
+    "Gray",
+    "IntArray",
+    "Textness",
+    "binarized",
+    "flat",
+    "flat_share",
+    "scaled",
+    "textness",
+]
 
 WORK_AREA: Final = 320 * 240
 """Pixels of the grayscale copy the test runs on (never upscaled)."""
