@@ -1,6 +1,7 @@
-"""Arabic text in images: lines typed on plain grounds are found and read with boxes where
-they were drawn; busy photos are not searched; Latin text and photos give no Arabic; and an
-Arabic insult in a screenshot is flagged with its region as evidence.
+"""Arabic text in images: lines typed on plain grounds and outlined captions over a picture
+are found and read with boxes where they were drawn; colour text without an outline over a
+picture is not; Latin text gives no Arabic; and an Arabic insult in a screenshot is flagged
+with its region as evidence.
 
 Lines are drawn in DejaVu Sans with Pillow's own shaping (raqm), and compared on their Arabic
 letters: at least 80 % alike, in order, as `bench/ocr.py --arabic` counts a line read.
@@ -90,13 +91,32 @@ def test_a_caption_band_over_a_photo_is_read() -> None:
     assert [alike(line.text, "هذا المقال رائع جدا") for line in read(np.asarray(image))] == [True]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_busy_picture_is_not_searched_even_with_arabic_painted_on_it(seed: int) -> None:
-    """The known gap: painted captions over a picture are neither found nor read."""
+@pytest.mark.parametrize(("seed", "top"), [(1, 12), (2, -12), (3, 40)])
+def test_an_outlined_caption_over_a_busy_picture_is_read_with_its_box(seed: int, top: int) -> None:
     image = backdrop(seed)
     assert arabic.rows(np.asarray(image)) == []
-    write(image, "كلكم خونة ومنافقين", 40, 12)
+    box = write(image, "كلكم خونة ومنافقين", 40, top)
+    lines = read(np.asarray(image))
+    assert [alike(line.text, "كلكم خونة ومنافقين") for line in lines] == [True], lines
+    found = ImageBox(0, lines[0].x, lines[0].y, lines[0].width, lines[0].height, "text")
+    assert covers(found, box), (found, box)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_colour_text_without_an_outline_over_a_picture_is_not_read(seed: int) -> None:
+    """The gap that is left: plain colour text painted on a busy picture."""
+    image = backdrop(seed)
+    write(image, "كلكم خونة ومنافقين", 40, 12, fill="yellow", outline=None)
     assert read(np.asarray(image)) == []
+
+
+def test_lines_already_read_in_another_script_are_not_read_again() -> None:
+    image = backdrop(5)
+    x, y, width, height = write(image, "يا حمار اسكت", 40, 12)
+    frame = np.asarray(image)
+    assert len(read(frame)) == 1
+    latin = Line("ya hmar", 0.9, x, y, width, height)
+    assert ANALYZER.read_arabic(frame, [latin]) == []
 
 
 def test_latin_text_gives_no_arabic() -> None:

@@ -1,4 +1,5 @@
-"""Arabic text in images: rows of joined script on plain grounds, read by tesseract.
+"""Arabic text in images: rows of joined script on plain grounds and in outlined captions,
+read by tesseract.
 
 rapidocr's bundled recognizer has no Arabic letter, and the text test (`textness`) looks for
 rows of separate letters of even height, which Arabic is not: a word is a few pieces of very
@@ -13,20 +14,29 @@ Where it looks. On busy photos, pieces standing on a common line are everywhere 
 version of the test found such a row in two thirds of the SFW photos of ../shared/data/images),
 so rows are sought only in frames of which at least `FLAT_FRAME` (a fifth) is flat, and a row
 counts only when the strips just above and below it are at least `PLAIN_MARGIN` (80 %) flat:
-typed text on a plain ground (screenshots, captions, caption bands over a picture). Tesseract
-then judges: a row is kept only when its mean confidence is at least `MIN_CONFIDENCE` (70) and
-it holds at least three Arabic letters. Latin text and textures come back from the Arabic
-model as junk at 40-50.
+typed text on a plain ground (screenshots, captions, caption bands over a picture).
 
-Measured (`bench/ocr.py --arabic`, 160 frames drawn in DejaVu Sans, 2026-12-06): 97 % of the
-lines of screenshots, 93 % of captions on plain frames and 83 % of caption bands over photos
-are read (at least 80 % of their Arabic letters, in order); the thresholds were chosen on
-frames drawn with another seed, and two more seeds gave 93 %, 93-98 % and 83-95 %. No Arabic
-is read in any of the 332 SFW photos (rows found in 1) nor in 180 frames of Latin text (rows
-found in 55, which tesseract rejects); the test costs about 1 ms a photo.
+Outlined captions, the meme's white letters with a black edge, stand on a busy picture, so
+they are found another way: a patch of light grey pixels of which at least `LETTER_RINGED`
+(80 %) lies within four pixels of dark ones is a letter (a white wall beside a dark door is
+mostly far from it); specks are opened away, and a band of such letters, as wide as twice its
+height, holding four pieces a third of its height or taller over an eighth of its box, is a
+line. Tesseract reads the letters' mask itself, black on white, so the picture behind them
+does not get in the way.
 
-It does not read Arabic painted over a busy picture (outlined meme captions, colour text on a
-photo): there the frame is not flat, and the row test cannot tell a line from texture.
+Tesseract then judges: a row is kept only when its mean confidence is at least
+`MIN_CONFIDENCE` (70) and it holds at least three Arabic letters. Latin text and textures come
+back from the Arabic model as junk at 40-50; rows that overlap a line the Latin recognizer has
+already read are not read again (`ArabicReader.read`'s `beside`).
+
+Measured (`bench/ocr.py --arabic`, 160 frames drawn in DejaVu Sans, 2026-12-07): 97 % of the
+lines of screenshots, 93 % of captions on plain frames, 83 % of caption bands over photos and
+95 % of outlined captions over pictures are read (at least 80 % of their Arabic letters, in
+order); three more seeds gave 92-93 %, 93-100 %, 83-95 % and 90-100 %. No Arabic is read in
+any of the 332 SFW photos nor in 180 frames of Latin text (which tesseract rejects).
+
+It does not read colour text without an outline painted over a busy picture: there nothing
+separates a line from texture.
 
 Tesseract's PSM 7 (one line) answers nothing at all for some lines 40 px tall or more, so a
 row is scaled down to `LINE_HEIGHT` (32 px, margins included) and read again as a raw line
@@ -37,12 +47,14 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, TypeVar, cast
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from PIL import Image
 
 from tamis.analyzers.image.textness import (
@@ -58,6 +70,7 @@ from tamis.core.content import Frame
 
 __all__ = [
     "FLAT_FRAME",
+    "LETTER_RINGED",
     "LINE_HEIGHT",
     "MIN_CONFIDENCE",
     "PLAIN_MARGIN",
@@ -78,6 +91,20 @@ _MAX_ASPECT: Final = 8
 _WIDE_FILL: Final = 0.6
 _STROKE: Final = 0.3
 _MIN_LETTERS: Final = 3
+LETTER_RINGED: Final = 0.8
+"""The share of a light patch that must lie by dark pixels for it to count as an outlined letter."""
+_LIGHT: Final = 200
+_GREY: Final = 40
+_DARK: Final = 70
+_RING_KERNEL: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
+_MIN_RINGED: Final = 0.0005
+_MIN_HEIGHT: Final = 10
+_SPECK: Final = np.ones((3, 3), np.uint8)
+_MIN_TALL: Final = 4
+_MIN_FILL: Final = 0.12
+
+Mask = npt.NDArray[np.bool_]
+_A = TypeVar("_A", bound=npt.NDArray[Any])
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +118,24 @@ class Row:
 
 
 def rows(frame: Frame) -> list[Row]:
-    """The rows of joined script on a plain ground in `frame` (H×W×3 uint8 RGB)."""
-    return _rows(_gray(frame))
+    """The rows of joined script in `frame` (H×W×3 uint8 RGB): typed on a plain ground, or
+    light letters with a dark outline anywhere."""
+    return [row for row, _ in _found(frame)]
+
+
+def _found(frame: Frame) -> list[tuple[Row, Gray]]:
+    """Each row of joined script in `frame`, top to bottom, with the black-on-white image to
+    read it in."""
+    gray = _gray(frame)
+    found = [(row, _prepared(gray, row)) for row in _rows(gray)]
+    letters = _outlined_letters(frame)
+    if letters is not None:
+        found += [
+            (row, _fitted(np.where(_cut(letters, row), 0, 255).astype(np.uint8)))
+            for row in _outlined(letters)
+            if not any(_overlap(row, other) for other, _ in found)
+        ]
+    return sorted(found, key=lambda item: (item[0].y, item[0].x))
 
 
 def _gray(frame: Frame) -> Gray:
@@ -168,6 +211,74 @@ def _joined(binary: Gray, lo: int, hi: int) -> list[tuple[int, int, int, int]]:
     return boxes
 
 
+def _outlined_letters(frame: Frame) -> Mask | None:
+    """The light, grey pixels (a caption's fill) of each connected patch lying almost wholly
+    within four pixels of dark ones (its outline): the letters of outlined text, not the
+    white wall beside a dark door. None when too few light pixels touch dark ones."""
+    r, g, b = cv2.split(np.ascontiguousarray(frame))
+    low = cv2.min(cv2.min(r, g), b)
+    high = cv2.max(cv2.max(r, g), b)
+    light = (low >= _LIGHT) & (cv2.subtract(high, low) < _GREY)
+    ringed = light & cv2.dilate((high < _DARK).astype(np.uint8), _RING_KERNEL).astype(bool)
+    if np.count_nonzero(ringed) < _MIN_RINGED * ringed.size:
+        return None
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        light.astype(np.uint8), connectivity=8
+    )
+    patches: IntArray = np.asarray(labels, dtype=np.int64)
+    area = np.asarray(stats, dtype=np.int64)[:, 4]
+    letter = np.bincount(patches[ringed], minlength=count) >= LETTER_RINGED * area
+    letter[0] = False
+    return letter[patches]
+
+
+def _outlined(letters: Mask) -> list[Row]:
+    """Lines of outlined letters: bands of pixel rows that hold letters (a gap under a
+    quarter of the band, between a word and its dots, does not end one), cut where letters
+    lie further apart than the band is tall, kept where they look like words."""
+    strokes = cv2.morphologyEx(letters.astype(np.uint8), cv2.MORPH_OPEN, _SPECK).astype(bool)
+    found = []
+    for top, bottom in _runs(np.asarray(strokes.any(axis=1)), part=0.25):
+        height = bottom - top
+        if not _MIN_HEIGHT <= height <= letters.shape[0] * 0.4:
+            continue
+        band = strokes[top:bottom]
+        for left, right in _runs(np.asarray(band.any(axis=0)), gap=height):
+            if right - left >= 2 * height and _wordlike(band[:, left:right]):
+                found.append(Row(left, top, right - left, height))
+    return found
+
+
+def _runs(filled: Mask, *, gap: int = 0, part: float = 0.0) -> list[tuple[int, int]]:
+    """The runs (start, end) of True in `filled`, joined across gaps no longer than `gap`
+    plus `part` of the run before the gap."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], filled.astype(np.int8), [0]))))
+    runs: list[tuple[int, int]] = []
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+        if runs and start - runs[-1][1] <= gap + part * (runs[-1][1] - runs[-1][0]):
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _wordlike(box: Mask) -> bool:
+    """Whether a line's box holds letters as words do: at least `_MIN_TALL` pieces a third
+    of its height or taller, covering at least `_MIN_FILL` of it (the light specks by dark
+    edges of a photo are many, small and sparse)."""
+    if box.mean() < _MIN_FILL:
+        return False
+    _, _, stats, _ = cv2.connectedComponentsWithStats(box.astype(np.uint8), connectivity=8)
+    heights = np.asarray(stats, dtype=np.int64)[1:, 3]
+    return int(np.count_nonzero(heights * 3 >= box.shape[0])) >= _MIN_TALL
+
+
+def _overlap(row: Row, other: Row) -> bool:
+    width = min(row.x + row.width, other.x + other.width) - max(row.x, other.x)
+    height = min(row.y + row.height, other.y + other.height) - max(row.y, other.y)
+    return width > 0 and height > 0
+
+
 def _merged(found: list[Row]) -> list[Row]:
     """Rows that overlap by half a height, side by side, made one: the test finds a line in
     pieces, at both scales and often in both polarities."""
@@ -210,13 +321,15 @@ class ArabicReader:
         self._lock = threading.Lock()
         self.version = tesseract_version().split()[1]
 
-    def read(self, frame: Frame) -> list[tuple[Row, str, float]]:
-        """The rows of Arabic that tesseract is sure of in `frame`: each with its text and
+    def read(self, frame: Frame, beside: Sequence[Row] = ()) -> list[tuple[Row, str, float]]:
+        """The rows of Arabic that tesseract is sure of in `frame`, but for those overlapping
+        a box of `beside` (lines already read in another script): each with its text and
         tesseract's confidence (0-1), top to bottom."""
-        gray = _gray(frame)
         read = []
-        for row in _rows(gray):
-            image = Image.fromarray(_prepared(gray, row))
+        for row, ink in _found(frame):
+            if any(_overlap(row, other) for other in beside):
+                continue
+            image = Image.fromarray(ink)
             with self._lock:
                 text = ""
                 for mode in self._modes:
@@ -232,20 +345,32 @@ class ArabicReader:
         return read
 
 
-def _prepared(gray: Gray, row: Row) -> Gray:
-    """The row cut from the grayscale frame with a third of its height around it, black ink
-    on white (Otsu; the ink is the smaller side), at most `LINE_HEIGHT` px tall, padded."""
+def _cut(image: _A, row: Row) -> _A:
+    """The row cut from `image` with a third of its height around it."""
     margin = max(2, row.height // 3)
-    crop = np.ascontiguousarray(
-        gray[
-            max(0, row.y - margin) : row.y + row.height + margin,
-            max(0, row.x - margin) : row.x + row.width + margin,
-        ]
+    return cast(
+        _A,
+        np.ascontiguousarray(
+            image[
+                max(0, row.y - margin) : row.y + row.height + margin,
+                max(0, row.x - margin) : row.x + row.width + margin,
+            ]
+        ),
     )
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+
+
+def _prepared(gray: Gray, row: Row) -> Gray:
+    """The row cut from the grayscale frame, black ink on white (Otsu; the ink is the
+    smaller side), fitted for tesseract."""
+    _, ink = cv2.threshold(_cut(gray, row), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     if np.count_nonzero(ink) < ink.size / 2:  # light ink on a dark ground
         ink = 255 - ink
+    return _fitted(np.asarray(ink, dtype=np.uint8))
+
+
+def _fitted(ink: Gray) -> Gray:
+    """Black ink on white, scaled to at most `LINE_HEIGHT` px tall and padded."""
     if ink.shape[0] > LINE_HEIGHT:
         width = max(1, round(ink.shape[1] * LINE_HEIGHT / ink.shape[0]))
-        ink = cv2.resize(ink, (width, LINE_HEIGHT), interpolation=cv2.INTER_AREA)
+        ink = np.asarray(cv2.resize(ink, (width, LINE_HEIGHT), interpolation=cv2.INTER_AREA))
     return np.asarray(cv2.copyMakeBorder(ink, 8, 8, 8, 8, cv2.BORDER_CONSTANT, value=255))

@@ -9,8 +9,8 @@ know.
 Only frames that pass the text test (`textness`, about 3 ms) reach the recognizer (about
 200 ms for a 640×480 frame on one core), so a photo without text costs almost nothing.
 Arabic script, which the bundled recognizer cannot read, has its own test and reader
-(`arabic`: rows of joined script on plain grounds, read by tesseract); their lines join the
-others.
+(`arabic`: rows of joined script on plain grounds and outlined captions, read by tesseract),
+which runs on every frame after the recognizer and skips what it has read; their lines join.
 
 The recognizer is rapidocr 3 with the models inside its wheel (PP-OCRv6 small detection and
 recognition; its orientation classifier is never loaded: captions and signs stand upright,
@@ -69,7 +69,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tamis.analyzers.base import Analysis, FoundText, PartContext
-from tamis.analyzers.image.arabic import ArabicReader, tessdata
+from tamis.analyzers.image.arabic import ArabicReader, Row, tessdata
 from tamis.analyzers.image.textness import textness
 from tamis.core.content import Frame, MediaPart, Part, PartKind
 from tamis.core.verdict import ImageBox
@@ -235,13 +235,15 @@ class OcrAnalyzer:
             )
         return reading_order(lines)
 
-    def read_arabic(self, frame: Frame) -> list[Line]:
-        """The rows of Arabic read in one RGB frame (none without tesseract's Arabic model)."""
+    def read_arabic(self, frame: Frame, beside: list[Line] | None = None) -> list[Line]:
+        """The rows of Arabic read in one RGB frame, but where they overlap lines `beside`,
+        already read by the recognizer (none without tesseract's Arabic model)."""
         if self.arabic is None:
             return []
+        taken = [Row(ln.x, ln.y, ln.width, ln.height) for ln in beside or ()]
         return [
             Line(text, round(confidence, 4), row.x, row.y, row.width, row.height)
-            for row, text, confidence in self.arabic.read(frame)
+            for row, text, confidence in self.arabic.read(frame, taken)
         ]
 
     def analyze(self, part: Part, context: PartContext) -> Analysis:
@@ -254,15 +256,18 @@ class OcrAnalyzer:
         for i, frame in enumerate(picture.frames):
             if read >= self.max_frames:
                 break
-            lines = self.read_arabic(frame)
-            if not self.gate:
-                lines += self.read(frame)
-            elif (test := textness(frame)).likely:
-                lines += self.read_bands(frame, bands(test.rows, frame.shape[0]))
-            elif not lines:
+            test = textness(frame) if self.gate else None
+            if test is None:
+                lines = self.read(frame)
+            elif test.likely:
+                lines = self.read_bands(frame, bands(test.rows, frame.shape[0]))
+            else:
+                lines = []
+            arabic = self.read_arabic(frame, lines)
+            if test is not None and not test.likely and not arabic:
                 continue
             read += 1
-            lines = reading_order(lines)
+            lines = reading_order(lines + arabic)
             if not lines:
                 continue
             frame_ms = picture.frame_ms[i] if animated and i < len(picture.frame_ms) else None
