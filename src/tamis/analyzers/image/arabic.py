@@ -96,8 +96,8 @@ LETTER_RINGED: Final = 0.8
 _LIGHT: Final = 200
 _GREY: Final = 40
 _DARK: Final = 70
-_RING_KERNEL: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
-_MIN_RINGED: Final = 0.0005
+_RING_KERNEL: Final = np.ones((9, 9), np.uint8)
+_ROW_FILL: Final = 8
 _MIN_HEIGHT: Final = 10
 _SPECK: Final = np.ones((3, 3), np.uint8)
 _MIN_TALL: Final = 4
@@ -214,22 +214,30 @@ def _joined(binary: Gray, lo: int, hi: int) -> list[tuple[int, int, int, int]]:
 def _outlined_letters(frame: Frame) -> Mask | None:
     """The light, grey pixels (a caption's fill) of each connected patch lying almost wholly
     within four pixels of dark ones (its outline): the letters of outlined text, not the
-    white wall beside a dark door. None when too few light pixels touch dark ones."""
+    white wall beside a dark door. Only bands at least `_MIN_HEIGHT` rows tall in which each
+    row holds `_ROW_FILL` such pixels or more are searched; None when there is none."""
     r, g, b = cv2.split(np.ascontiguousarray(frame))
     low = cv2.min(cv2.min(r, g), b)
     high = cv2.max(cv2.max(r, g), b)
-    light = (low >= _LIGHT) & (cv2.subtract(high, low) < _GREY)
-    ringed = light & cv2.dilate((high < _DARK).astype(np.uint8), _RING_KERNEL).astype(bool)
-    if np.count_nonzero(ringed) < _MIN_RINGED * ringed.size:
+    light = ((low >= _LIGHT) & (cv2.subtract(high, low) < _GREY)).view(np.uint8)
+    ringed = light & np.asarray(cv2.dilate((high < _DARK).view(np.uint8), _RING_KERNEL))
+    spans = [
+        (top, bottom)
+        for top, bottom in _runs(np.count_nonzero(ringed, axis=1) >= _ROW_FILL, part=0.25)
+        if bottom - top >= _MIN_HEIGHT
+    ]
+    if not spans:
         return None
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        light.astype(np.uint8), connectivity=8
-    )
-    patches: IntArray = np.asarray(labels, dtype=np.int64)
-    area = np.asarray(stats, dtype=np.int64)[:, 4]
-    letter = np.bincount(patches[ringed], minlength=count) >= LETTER_RINGED * area
+    top = max(0, spans[0][0] - _MIN_HEIGHT)
+    bottom = spans[-1][1] + _MIN_HEIGHT
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(light[top:bottom], connectivity=8)
+    patches = np.asarray(labels)
+    area = np.asarray(stats)[:, 4]
+    letter = np.bincount(patches[ringed[top:bottom] > 0], minlength=count) >= LETTER_RINGED * area
     letter[0] = False
-    return letter[patches]
+    letters = np.zeros(light.shape, dtype=bool)
+    letters[top:bottom] = letter[patches]
+    return letters
 
 
 def _outlined(letters: Mask) -> list[Row]:
