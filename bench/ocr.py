@@ -16,9 +16,9 @@ Three reports, one core, 640×480 frames:
   same analyzer detecting at full size: time, and the share of the words (three characters
   or more) read at full size that are still read, on the frames the text test passes;
 - `--arabic`: Arabic and Darija lines drawn in DejaVu Sans (screenshots, captions on plain
-  frames, caption bands over photos, captions painted over photos), the share read by the
-  Arabic rows and tesseract (at least 80 % of a line's letters, in order); and on the SFW
-  photos and on the Latin frames of `--gate`: where rows are sought, where Arabic is read
+  frames, caption bands over photos, outlined captions painted over photos), the share read
+  by the Arabic rows and tesseract (at least 80 % of a line's letters, in order); and on the
+  SFW photos and on the Latin frames of `--gate`: where rows are sought, where Arabic is read
   (none should be), and the time.
 
     PYTHONPATH=src .venv/bin/python bench/ocr.py [--gate [--reference]] [--scripts] [--scale]

@@ -79,6 +79,20 @@ def test_an_arabic_insult_in_a_screenshot_is_flagged_where_the_words_are(api: Ap
     assert all(e["y"] <= y + h and y <= e["y"] + e["height"] for e in boxes), (boxes, (x, y))
 
 
+def test_an_arabic_insult_in_an_outlined_meme_caption_is_flagged_where_it_is(api: Api) -> None:
+    image = drawn.backdrop(8)
+    x, y, _, h = drawn.write(image, "يا حمار اسكت", 44, -16)
+    meme = drawn.encode(image, "JPEG")
+    r = api.client.post(
+        "/v1/moderate", files=[("image", ("meme.jpg", meme, "image/jpeg"))], headers=api.auth()
+    )
+    verdict = r.json()
+    assert verdict["flagged"], verdict
+    boxes = [e for e in verdict["evidence"] if e["category"] == "toxicity/insult"]
+    assert boxes and all(e["kind"] == "image_box" and e["part"] == 0 for e in boxes)
+    assert all(e["y"] <= y + h and y <= e["y"] + e["height"] for e in boxes), (boxes, (x, y))
+
+
 def test_a_url_on_a_private_address_is_refused_before_any_connection(api: Api) -> None:
     for url in ("http://127.0.0.1/cat.jpg", "http://2130706433/cat.jpg", "http://[::1]/x.png"):
         r = api.client.post(

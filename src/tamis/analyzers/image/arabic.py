@@ -19,10 +19,11 @@ typed text on a plain ground (screenshots, captions, caption bands over a pictur
 Outlined captions, the meme's white letters with a black edge, stand on a busy picture, so
 they are found another way: a patch of light grey pixels of which at least `LETTER_RINGED`
 (80 %) lies within four pixels of dark ones is a letter (a white wall beside a dark door is
-mostly far from it); specks are opened away, and a band of such letters, as wide as twice its
-height, holding four pieces a third of its height or taller over an eighth of its box, is a
-line. Tesseract reads the letters' mask itself, black on white, so the picture behind them
-does not get in the way.
+mostly far from it), sought only in bands of pixel rows that each hold a few such pixels
+(0.8 ms a 640×480 frame); specks are opened away, and a band of letters, as wide as twice
+its height, holding four pieces a third of its height or taller over an eighth of its box,
+is a line. Tesseract reads the letters' mask itself, black on white, so the picture behind
+them does not get in the way.
 
 Tesseract then judges: a row is kept only when its mean confidence is at least
 `MIN_CONFIDENCE` (70) and it holds at least three Arabic letters. Latin text and textures come

@@ -151,7 +151,7 @@ class OcrAnalyzer:
 
     name: ClassVar[str] = "image-ocr"
     version: ClassVar[str] = (
-        f"1.1.0+rapidocr{metadata.version('rapidocr')}+tesserocr{metadata.version('tesserocr')}"
+        f"1.2.0+rapidocr{metadata.version('rapidocr')}+tesserocr{metadata.version('tesserocr')}"
     )
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"image"})
 
