@@ -33,7 +33,7 @@ already read are not read again (`ArabicReader.read`'s `beside`).
 Measured (`bench/ocr.py --arabic`, 160 frames drawn in DejaVu Sans, 2026-12-07): 97 % of the
 lines of screenshots, 93 % of captions on plain frames, 83 % of caption bands over photos and
 95 % of outlined captions over pictures are read (at least 80 % of their Arabic letters, in
-order); three more seeds gave 92-93 %, 93-100 %, 83-95 % and 90-100 %. No Arabic is read in
+order); three more seeds gave 92-93 %, 93-100 %, 83-95 % and 88-98 %. No Arabic is read in
 any of the 332 SFW photos nor in 180 frames of Latin text (which tesseract rejects).
 
 It does not read colour text without an outline painted over a busy picture: there nothing
