@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 from PIL import Image
 from sqlalchemy import select
@@ -52,15 +53,19 @@ def test_base64_json_and_multipart_give_the_same_verdict(api: Api) -> None:
     assert as_json["categories"] == as_form["categories"]
 
 
-def test_a_meme_with_an_insult_is_flagged_where_the_words_are(api: Api) -> None:
-    meme = drawn.meme("you stupid idiot")
-    r = api.client.post(
-        "/v1/moderate", files=[("image", ("meme.jpg", meme, "image/jpeg"))], headers=api.auth()
-    )
+def insult_boxes(api: Api, image: bytes, name: str, mime: str) -> list[dict[str, Any]]:
+    """The `toxicity/insult` evidence of a flagged verdict on one uploaded image, each a box
+    in that image."""
+    r = api.client.post("/v1/moderate", files=[("image", (name, image, mime))], headers=api.auth())
     verdict = r.json()
     assert verdict["flagged"], verdict
     boxes = [e for e in verdict["evidence"] if e["category"] == "toxicity/insult"]
     assert boxes and all(e["kind"] == "image_box" and e["part"] == 0 for e in boxes)
+    return boxes
+
+
+def test_a_meme_with_an_insult_is_flagged_where_the_words_are(api: Api) -> None:
+    boxes = insult_boxes(api, drawn.meme("you stupid idiot"), "meme.jpg", "image/jpeg")
     assert all(e["y"] < 240 for e in boxes), "the caption is drawn in the top half"
 
 
@@ -68,28 +73,14 @@ def test_an_arabic_insult_in_a_screenshot_is_flagged_where_the_words_are(api: Ap
     image = Image.new("RGB", (640, 480), "white")
     drawn.write(image, "مرحبا بكم في موقعنا", 22, 60, x=80, fill="black", outline=None)
     x, y, _, h = drawn.write(image, "يا حمار اسكت", 22, 300, x=80, fill="black", outline=None)
-    shot = drawn.encode(image, "PNG")
-    r = api.client.post(
-        "/v1/moderate", files=[("image", ("shot.png", shot, "image/png"))], headers=api.auth()
-    )
-    verdict = r.json()
-    assert verdict["flagged"], verdict
-    boxes = [e for e in verdict["evidence"] if e["category"] == "toxicity/insult"]
-    assert boxes and all(e["kind"] == "image_box" and e["part"] == 0 for e in boxes)
+    boxes = insult_boxes(api, drawn.encode(image, "PNG"), "shot.png", "image/png")
     assert all(e["y"] <= y + h and y <= e["y"] + e["height"] for e in boxes), (boxes, (x, y))
 
 
 def test_an_arabic_insult_in_an_outlined_meme_caption_is_flagged_where_it_is(api: Api) -> None:
     image = drawn.backdrop(8)
     x, y, _, h = drawn.write(image, "يا حمار اسكت", 44, -16)
-    meme = drawn.encode(image, "JPEG")
-    r = api.client.post(
-        "/v1/moderate", files=[("image", ("meme.jpg", meme, "image/jpeg"))], headers=api.auth()
-    )
-    verdict = r.json()
-    assert verdict["flagged"], verdict
-    boxes = [e for e in verdict["evidence"] if e["category"] == "toxicity/insult"]
-    assert boxes and all(e["kind"] == "image_box" and e["part"] == 0 for e in boxes)
+    boxes = insult_boxes(api, drawn.encode(image, "JPEG"), "meme.jpg", "image/jpeg")
     assert all(e["y"] <= y + h and y <= e["y"] + e["height"] for e in boxes), (boxes, (x, y))
 
 
