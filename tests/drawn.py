@@ -70,6 +70,18 @@ def backdrop(seed: int | random.Random, size: tuple[int, int] = (640, 480)) -> I
     return Image.fromarray(np.clip(np.asarray(image) + grain, 0, 255).astype(np.uint8))
 
 
+def bricks(ink: tuple[int, int, int], seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
+    """A colourless busy picture as bright on average as `ink`: bricks of random greys, light
+    mortar and grain, so that brightness alone cannot tell letters in that ink from it."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    level = 0.299 * ink[0] + 0.587 * ink[1] + 0.114 * ink[2]
+    grey = rng.normal(level, 25, (h // 30 + 1, w // 80 + 1)).repeat(30, 0).repeat(80, 1)[:h, :w]
+    grey[::30, :] = level + 50
+    grey += rng.normal(0, 8, grey.shape)
+    return Image.fromarray(np.clip(grey, 0, 255).astype(np.uint8)).convert("RGB")
+
+
 def write(
     image: Image.Image,
     text: str,

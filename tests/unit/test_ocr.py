@@ -43,7 +43,7 @@ from tamis.core.content import Content, Frame, MediaPart, Picture, TextPart
 from tamis.core.pipeline import moderate
 from tamis.core.verdict import ImageBox
 from tamis.testing import AnalyzerConformance
-from tests.drawn import FONTS, REGULAR, Box, backdrop, write
+from tests.drawn import FONTS, REGULAR, Box, backdrop, bricks, write
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 
@@ -123,6 +123,20 @@ def test_drawn_text_comes_back_in_order_with_boxes_where_it_was_drawn(
         assert covers(box, where), (box, where)
         assert (box.part, box.label, box.frame_ms) == (2, "text", None)
     assert analysis.signals == () and analysis.covered == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "ink"),
+    [("espèce de connard", (220, 0, 0)), ("eres un pendejo", (230, 210, 0))],
+)
+def test_colour_text_without_an_outline_over_a_busy_ground_is_read(
+    text: str, ink: tuple[int, int, int]
+) -> None:
+    image = bricks(ink, seed=3)
+    drawn = write(image, text, 36, 240, fill=ink, outline=None)
+    [found] = analyze(ANALYZER, image_part(np.asarray(image))).texts
+    assert any(alike(line, text) for line in found.lines), found.lines
+    assert any(covers(box, drawn) for box in found.boxes), (found.boxes, drawn)
 
 
 def test_bands_widen_each_row_merge_where_they_touch_and_keep_the_smallest_letters() -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from tamis.analyzers.image.textness import Textness, textness
-from tests.drawn import REGULAR, backdrop, font_of, write
+from tests.drawn import REGULAR, backdrop, bricks, font_of, write
 
 IMAGES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "images"
 
@@ -130,6 +130,26 @@ def test_any_frame_gives_an_answer_with_rows_inside_it(h: int, w: int, seed: int
     found = textness(frame)
     assert found.likely == bool(found.rows)
     assert all(x >= 0 and x + rw <= w and y >= 0 and y + rh <= h for x, y, rw, rh in found.rows)
+
+
+@pytest.mark.parametrize("ink", [(220, 0, 0), (230, 210, 0), (0, 190, 240)], ids=str)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_colour_text_as_bright_as_its_busy_ground_passes_by_its_colour(
+    ink: tuple[int, int, int], seed: int
+) -> None:
+    image = bricks(ink, seed)
+    box = write(image, "espèce de connard", 36, 200, fill=ink, outline=None)
+    found = textness(np.asarray(image))
+    assert found.likely
+    assert any(overlaps(row, box) for row in found.rows)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_colourful_busy_picture_without_text_declines(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    patches = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+    frame = np.asarray(Image.fromarray(patches).resize((640, 480), Image.Resampling.BICUBIC))
+    assert not textness(frame).likely
 
 
 PHOTOS = ("kodak/kodim02.jpg", "kodak/kodim12.jpg", "kodak/kodim23.jpg", "skimage/coffee.jpg")

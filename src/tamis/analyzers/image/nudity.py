@@ -113,10 +113,9 @@ _MAX_EVIDENCE: Final = 20
 
 # For each neutral part, the output rows (4 + column) that feed it.
 _ROWS: Final = tuple(
-    tuple(4 + column for column, part in enumerate(_NEUTRAL) if part == name) for name in PARTS
+    np.array([4 + column for column, part in enumerate(_NEUTRAL) if part == name], np.intp)
+    for name in PARTS
 )
-_FLAT_ROWS: Final = np.array([row for rows in _ROWS for row in rows], dtype=np.intp)
-_FLAT_PART: Final = np.array([i for i, rows in enumerate(_ROWS) for _ in rows], dtype=np.intp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +202,7 @@ class NudityAnalyzer:
         blob, fx, fy = letterbox(frame)
         (output,) = self._session.run(None, {self._input: blob})
         rows = np.asarray(output, dtype=np.float32)[0]
-        per_part = np.full((len(PARTS), rows.shape[1]), -1.0, dtype=np.float32)
-        np.maximum.at(per_part, _FLAT_PART, rows[_FLAT_ROWS])
+        per_part = np.stack([rows[feeding].max(axis=0) for feeding in _ROWS])
         best = per_part.argmax(axis=0)
         confidence = per_part.max(axis=0)
         found = np.flatnonzero(confidence >= self.min_confidence)
