@@ -19,7 +19,8 @@ Three reports, one core, 640×480 frames:
   same analyzer detecting at full size: time, and the share of the words (three characters
   or more) read at full size that are still read, on the frames the text test passes;
 - `--arabic`: Arabic and Darija lines drawn in DejaVu Sans (screenshots, captions on plain
-  frames, caption bands over photos, outlined captions painted over photos), the share read
+  frames, caption bands over photos, outlined captions painted over photos, colour text
+  without an outline over photos), the share read
   by the Arabic rows and tesseract (at least 80 % of a line's letters, in order); and on the
   SFW photos and on the Latin frames of `--gate`: where rows are sought, where Arabic is read
   (none should be), and the time.
@@ -94,7 +95,7 @@ ARABIC = (
     "ما تنساوش الموعد ديال غدا",
     "صباح الخير يا جماعة",
 )
-ARABIC_KINDS = ("screenshot", "caption", "band", "painted")
+ARABIC_KINDS = ("screenshot", "caption", "band", "painted", "colour")
 SCRIPTS = {
     "latin": ("The quick brown fox jumps", "over the lazy dog again", "Pack my box with five"),
     "french": ("Élève très gâté à l'hôtel", "Le garçon naïf ôte son cœur", "Où est la forêt? Noël"),
@@ -253,11 +254,16 @@ def drawn_arabic(count: int, seed: int = 21) -> list[tuple[str, list[str], np.nd
             write(
                 image, lines[0], rng.choice([28, 36]), 30, **plain("black", "DejaVuSans-Bold.ttf")
             )
-        else:
+        elif kind == "painted":
             image = ground(rng) if rng.random() < 0.5 else backdrop(rng)
             write(
                 image, lines[0], rng.choice([28, 36, 48]), 10, name="DejaVuSans-Bold.ttf", fit=True
             )
+        else:
+            image = ground(rng)
+            ink = rng.choice([(255, 0, 0), (255, 255, 0), (0, 200, 255), (0, 220, 0)])
+            size, y = rng.choice([28, 36, 48]), rng.randint(20, 400)
+            write(image, lines[0], size, y, **plain(ink, "DejaVuSans-Bold.ttf"))
         out.append((kind, lines, np.asarray(image)))
     return out
 

@@ -1,7 +1,7 @@
 """Arabic text in images: lines typed on plain grounds and outlined captions over a picture
-are found and read with boxes where they were drawn; colour text without an outline over a
-picture is not; Latin text gives no Arabic; and an Arabic insult in a screenshot is flagged
-with its region as evidence.
+and colour text without an outline over a picture are found and read with boxes where they
+were drawn; white text without an outline over a picture is not; Latin text gives no Arabic;
+and an Arabic insult in a screenshot is flagged with its region as evidence.
 
 Lines are drawn in DejaVu Sans with Pillow's own shaping (raqm), and compared on their Arabic
 letters: at least 80 % alike, in order, as `bench/ocr.py --arabic` counts a line read.
@@ -23,7 +23,7 @@ from tamis.core import policy as policies
 from tamis.core.content import Content, Frame, TextPart
 from tamis.core.pipeline import moderate
 from tamis.core.verdict import ImageBox
-from tests.drawn import FONTS, REGULAR, Box, backdrop, write
+from tests.drawn import FONTS, REGULAR, Box, backdrop, bricks, write
 from tests.unit.test_ocr import covers, image_part
 
 if not (FONTS / REGULAR).exists() or not features.check("raqm"):
@@ -102,11 +102,23 @@ def test_an_outlined_caption_over_a_busy_picture_is_read_with_its_box(seed: int,
     assert covers(found, box), (found, box)
 
 
+@pytest.mark.parametrize("ink", [(255, 255, 0), (230, 0, 0), (0, 190, 240)], ids=str)
+def test_colour_text_without_an_outline_over_a_duller_picture_is_read_with_its_box(
+    ink: tuple[int, int, int],
+) -> None:
+    image = bricks(ink, seed=2)
+    box = write(image, "كلكم خونة ومنافقين", 40, 200, fill=ink, outline=None)
+    lines = read(np.asarray(image))
+    assert [alike(line.text, "كلكم خونة ومنافقين") for line in lines] == [True], lines
+    found = ImageBox(0, lines[0].x, lines[0].y, lines[0].width, lines[0].height, "text")
+    assert covers(found, box), (found, box)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
-def test_colour_text_without_an_outline_over_a_picture_is_not_read(seed: int) -> None:
-    """The gap that is left: plain colour text painted on a busy picture."""
+def test_white_text_without_an_outline_over_a_picture_is_not_read(seed: int) -> None:
+    """The gap that is left: text neither outlined nor coloured, painted on a busy picture."""
     image = backdrop(seed)
-    write(image, "كلكم خونة ومنافقين", 40, 12, fill="yellow", outline=None)
+    write(image, "كلكم خونة ومنافقين", 40, 12, fill="white", outline=None)
     assert read(np.asarray(image)) == []
 
 
