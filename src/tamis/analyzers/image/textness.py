@@ -14,7 +14,9 @@ for small letters.
    give blobs. Colour text without an outline is often no brighter than the photo behind it
    (red on brick, yellow on a pale sky), but it is far more coloured: the working copy's
    chroma (largest channel less smallest) is binarized too, one way, ink at least 48 levels
-   more coloured than its surroundings.
+   more coloured than its surroundings (chosen on frames drawn with another seed than the
+   bench's, and on the SFW photos: from 12 to 48 levels, more colour captions passed and
+   fewer photos fired).
 2. Keep blobs shaped like letters: at least 4 px tall, at most twice as wide as tall, filling
    15-90 % of their box (thin strokes like `l` or `I` whatever their fill).
 3. Per height band (letters within a factor 2.2), chain blobs left to right along a row when
