@@ -30,7 +30,7 @@ for small letters.
 Why not the detection model at a tiny size: at 128×96 it already costs 4 ms on one core and
 cannot see a 16-px caption; at 320×240 it costs 23 ms, as much as the nudity model. This test
 takes 3-5 ms on a 640×480 photo (connected components are most of it; the chroma copy
-about 0.9 of it, and it makes the test fire on none of the SFW photos more); flat frames pay
+about 0.9 ms, and it adds no SFW photo to those the test fires on); flat frames pay
 for the larger copy, up to 10-12 ms for a 1024-px screenshot, which then goes to the
 recognizer anyway.
 
