@@ -168,3 +168,29 @@ def test_real_photos_without_text_decline_and_with_a_caption_pass(name: str) -> 
     found = textness(np.asarray(image))
     assert found.likely
     assert any(overlaps(row, box) for row in found.rows)
+
+
+@pytest.mark.parametrize("ink", [(255, 255, 255), (0, 0, 0)], ids=["white", "black"])
+@pytest.mark.parametrize(
+    "name", ["kodak/kodim05.jpg", "kodak/kodim08.jpg", "kodak/kodim23.jpg", "skimage/coffee.jpg"]
+)
+def test_white_or_black_text_without_an_outline_over_a_real_photo_passes(
+    name: str, ink: tuple[int, int, int]
+) -> None:
+    path = IMAGES / name
+    if not path.exists():
+        pytest.skip(f"{path} (the shared SFW photos) is not here")
+    with Image.open(path) as opened:
+        image = opened.convert("RGB")
+    image.thumbnail((1024, 1024))
+    box = write(
+        image,
+        "espèce de connard, va",
+        image.height // 14,
+        image.height // 2,
+        fill=ink,
+        outline=None,
+    )
+    found = textness(np.asarray(image))
+    assert found.likely
+    assert any(overlaps(row, box) for row in found.rows)

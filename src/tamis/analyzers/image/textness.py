@@ -16,7 +16,9 @@ for small letters.
    chroma (largest channel less smallest) is binarized too, one way, ink at least 48 levels
    more coloured than its surroundings (chosen on frames drawn with another seed than the
    bench's, and on the SFW photos: from 12 to 48 levels, more colour captions passed and
-   fewer photos fired).
+   fewer photos fired). Typed white or black text merges with the bright or dark parts of a
+   photo under a local threshold, so the pixels that are nearly pure white (every channel
+   235 or more) or nearly pure black (none above 25) make one more image of ink.
 2. Keep blobs shaped like letters: at least 4 px tall, at most twice as wide as tall, filling
    15-90 % of their box (thin strokes like `l` or `I` whatever their fill).
 3. Per height band (letters within a factor 2.2), chain blobs left to right along a row when
@@ -29,17 +31,19 @@ for small letters.
 
 Why not the detection model at a tiny size: at 128×96 it already costs 4 ms on one core and
 cannot see a 16-px caption; at 320×240 it costs 23 ms, as much as the nudity model. This test
-takes 3-5 ms on a 640×480 photo (connected components are most of it; the chroma copy
-about 0.9 ms, and it adds no SFW photo to those the test fires on); flat frames pay
+takes 4-5 ms on a 640×480 photo (connected components are most of it; the chroma and the
+white-or-black images about 2 ms together, and they add one SFW photo of 332 to those the
+test fires on); flat frames pay
 for the larger copy, up to 10-12 ms for a 1024-px screenshot, which then goes to the
 recognizer anyway.
 
 Measured (`bench/ocr.py --gate --reference`, text drawn on 640×480 frames; the 332 SFW
 photos of ../shared/data/images, split by whether the recognizer reads a line of three
 letters or digits or more in them): it passes all outlined memes (60 of 60), captions on
-plain bands (30 of 30) and screenshots (30 of 30), and 83 % of bold text without an outline
-on busy photos (red, yellow, cyan, white or black; 53 % before the chroma copy, which passes
-nearly all the coloured ones, while white and black text there still pass only about 60 %);
+plain bands (30 of 30) and screenshots (30 of 30), and 93 % of bold text without an outline
+on busy photos (red, yellow, cyan, white or black; 53 % before the chroma and white-or-black
+images; on 200 frames drawn with another seed, 49 % before and 96 % after, white and black
+text 87-91 %; saved as JPEG at quality 75, 46 % and 93 %);
 it misses 12-18 px text straight on photos (37 %): a known gap, which the recognizer would
 mostly have read. Screenshots of 16-px text pass at
 1024 px too (tests). It fires on 4.8 % of the 208 photos the recognizer reads nothing in,
@@ -85,6 +89,8 @@ _BAND: Final = 2.2
 _BLOCK: Final = 15
 _CONTRAST: Final = 12
 _CHROMA_CONTRAST: Final = 48
+_WHITE: Final = 235
+_BLACK: Final = 25
 _MIN_LETTERS: Final = 6
 _SAME_HEIGHT: Final = 0.8
 _ALIGNED: Final = 0.6
@@ -115,19 +121,23 @@ def textness(frame: Frame) -> Textness:
     gray: Gray = np.asarray(cv2.cvtColor(np.ascontiguousarray(frame), cv2.COLOR_RGB2GRAY))
     base = min(1.0, (WORK_AREA / gray.size) ** 0.5)
     small = scaled(gray, base)
+    most, least = (scaled(channel, base) for channel in extremes(frame))
+    colour: Gray = np.asarray(cv2.subtract(most, least))
+    ink = [binary for _, binary in binarized(colour, _CHROMA_CONTRAST, _LIGHT)]
+    ink.append(((least >= _WHITE) | (most <= _BLACK)).view(np.uint8))
     levels = [
-        (small, _COARSE, _BOTH, _CONTRAST),
-        (scaled(chroma(frame), base), _COARSE, _LIGHT, _CHROMA_CONTRAST),
-        (scaled(small, 0.5), _BIG, _BOTH, _CONTRAST),
+        ([binary for _, binary in binarized(small)], _COARSE),
+        (ink, _COARSE),
+        ([binary for _, binary in binarized(scaled(small, 0.5))], _BIG),
     ]
     if flat_share(small) >= _FLAT:
-        levels.insert(0, (scaled(gray, base * _FINE_ZOOM), _FINE, _BOTH, _CONTRAST))
+        fine = scaled(gray, base * _FINE_ZOOM)
+        levels.insert(0, ([binary for _, binary in binarized(fine)], _FINE))
     rows: list[tuple[int, int, int, int]] = []
-    for image, (lo, hi, bands), ways, contrast in levels:
-        sx, sy = gray.shape[1] / image.shape[1], gray.shape[0] / image.shape[0]
-        for x0, y0, x1, y1 in _find(
-            image, lo, min(hi, int(image.shape[0] * 0.4)), bands, ways, contrast
-        ):
+    for binaries, (lo, hi, bands) in levels:
+        height, width = binaries[0].shape
+        sx, sy = gray.shape[1] / width, gray.shape[0] / height
+        for x0, y0, x1, y1 in _find(binaries, lo, min(hi, int(height * 0.4)), bands):
             left, top = round(x0 * sx), round(y0 * sy)
             rows.append((left, top, round(x1 * sx) - left, round(y1 * sy) - top))
     unique = tuple(dict.fromkeys(rows))
@@ -141,12 +151,17 @@ def scaled(gray: Gray, scale: float) -> Gray:
     return np.asarray(cv2.resize(gray, size, interpolation=cv2.INTER_AREA))
 
 
+def extremes(frame: Frame) -> tuple[Gray, Gray]:
+    """Each pixel's largest channel and its smallest."""
+    red, green, blue = cv2.split(np.ascontiguousarray(frame))
+    return np.asarray(cv2.max(cv2.max(red, green), blue)), np.asarray(
+        cv2.min(cv2.min(red, green), blue)
+    )
+
+
 def chroma(frame: Frame) -> Gray:
     """How coloured each pixel is: its largest channel less its smallest (HSV's chroma)."""
-    red, green, blue = cv2.split(np.ascontiguousarray(frame))
-    most = cv2.max(cv2.max(red, green), blue)
-    least = cv2.min(cv2.min(red, green), blue)
-    return np.asarray(cv2.subtract(most, least))
+    return np.asarray(cv2.subtract(*extremes(frame)))
 
 
 def flat_share(gray: Gray) -> float:
@@ -163,11 +178,11 @@ def flat(gray: Gray) -> npt.NDArray[np.bool_]:
 
 
 def _find(
-    image: Gray, lo: int, hi: int, bands: tuple[int, ...], ways: frozenset[bool], contrast: int
+    binaries: list[Gray], lo: int, hi: int, bands: tuple[int, ...]
 ) -> list[tuple[float, float, float, float]]:
-    """Rows of letters in one grayscale image, as (x0, y0, x1, y1), in the polarities `ways`."""
+    """Rows of letters in 0/1 images of ink, as (x0, y0, x1, y1)."""
     found = []
-    for _, binary in binarized(image, contrast, ways):
+    for binary in binaries:
         blobs, is_letter = _blobs(binary, lo, hi)
         letters = blobs[is_letter]
         if letters.shape[0] < _MIN_LETTERS:
