@@ -155,14 +155,20 @@ def test_a_colourful_busy_picture_without_text_declines(seed: int) -> None:
 PHOTOS = ("kodak/kodim02.jpg", "kodak/kodim12.jpg", "kodak/kodim23.jpg", "skimage/coffee.jpg")
 
 
-@pytest.mark.parametrize("name", PHOTOS)
-def test_real_photos_without_text_decline_and_with_a_caption_pass(name: str) -> None:
+def shared_photo(name: str) -> Image.Image:
+    """A photo of ../shared/data/images as the decoder gives it (at most 1024 px)."""
     path = IMAGES / name
     if not path.exists():
         pytest.skip(f"{path} (the shared SFW photos) is not here")
     with Image.open(path) as opened:
         image = opened.convert("RGB")
     image.thumbnail((1024, 1024))
+    return image
+
+
+@pytest.mark.parametrize("name", PHOTOS)
+def test_real_photos_without_text_decline_and_with_a_caption_pass(name: str) -> None:
+    image = shared_photo(name)
     assert not textness(np.asarray(image)).likely
     box = write(image, "ESPÈCE DE CONNARD", image.height // 9, image.height - image.height // 6)
     found = textness(np.asarray(image))
@@ -177,12 +183,7 @@ def test_real_photos_without_text_decline_and_with_a_caption_pass(name: str) -> 
 def test_white_or_black_text_without_an_outline_over_a_real_photo_passes(
     name: str, ink: tuple[int, int, int]
 ) -> None:
-    path = IMAGES / name
-    if not path.exists():
-        pytest.skip(f"{path} (the shared SFW photos) is not here")
-    with Image.open(path) as opened:
-        image = opened.convert("RGB")
-    image.thumbnail((1024, 1024))
+    image = shared_photo(name)
     box = write(
         image,
         "espèce de connard, va",
