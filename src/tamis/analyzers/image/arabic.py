@@ -163,7 +163,7 @@ def _rows(gray: Gray) -> list[Row]:
         image = scaled(small, scale)
         sx, sy = gray.shape[1] / image.shape[1], gray.shape[0] / image.shape[0]
         level = flat(image)
-        for _, binary in binarized(image):
+        for binary in binarized(image):
             for x0, y0, x1, y1 in _joined(binary, lo, min(hi, int(image.shape[0] * 0.4))):
                 margin = max(1, (y1 - y0) // 3)
                 strips = np.concatenate(

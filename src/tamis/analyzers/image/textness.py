@@ -98,8 +98,6 @@ _MIN_INK: Final = 0.2
 _MAX_CLUTTER: Final = 0.08
 _STRIP: Final = 0.75
 _MAX_CROWD: Final = 0.3
-_BOTH: Final = frozenset({True, False})
-_LIGHT: Final = frozenset({True})
 
 Gray = npt.NDArray[np.uint8]
 IntArray = npt.NDArray[np.int64]
@@ -123,16 +121,15 @@ def textness(frame: Frame) -> Textness:
     small = scaled(gray, base)
     most, least = (scaled(channel, base) for channel in extremes(frame))
     colour: Gray = np.asarray(cv2.subtract(most, least))
-    ink = [binary for _, binary in binarized(colour, _CHROMA_CONTRAST, _LIGHT)]
+    ink = binarized(colour, _CHROMA_CONTRAST, dark_ink=False)
     ink.append(((least >= _WHITE) | (most <= _BLACK)).view(np.uint8))
     levels = [
-        ([binary for _, binary in binarized(small)], _COARSE),
+        (binarized(small), _COARSE),
         (ink, _COARSE),
-        ([binary for _, binary in binarized(scaled(small, 0.5))], _BIG),
+        (binarized(scaled(small, 0.5)), _BIG),
     ]
     if flat_share(small) >= _FLAT:
-        fine = scaled(gray, base * _FINE_ZOOM)
-        levels.insert(0, ([binary for _, binary in binarized(fine)], _FINE))
+        levels.insert(0, (binarized(scaled(gray, base * _FINE_ZOOM)), _FINE))
     rows: list[tuple[int, int, int, int]] = []
     for binaries, (lo, hi, bands) in levels:
         height, width = binaries[0].shape
@@ -198,23 +195,17 @@ def _find(
     return found
 
 
-def binarized(
-    image: Gray, contrast: int = _CONTRAST, ways: frozenset[bool] = _BOTH
-) -> list[tuple[bool, Gray]]:
-    """`image` binarized against its local mean, as (light, 0/1 image): light ink on a darker
-    ground first, then dark ink on a lighter one (`ways` says which: True for light ink)."""
+def binarized(image: Gray, contrast: int = _CONTRAST, *, dark_ink: bool = True) -> list[Gray]:
+    """`image` binarized against its local mean into 0/1 images of ink: light ink on a darker
+    ground, then (unless `dark_ink` is False) dark ink on a lighter one."""
+    ways = [(cv2.THRESH_BINARY, -contrast)]
+    if dark_ink:
+        ways.append((cv2.THRESH_BINARY_INV, contrast))
     return [
-        (
-            light,
-            np.asarray(
-                cv2.adaptiveThreshold(image, 1, cv2.ADAPTIVE_THRESH_MEAN_C, kind, _BLOCK, offset)
-            ),
+        np.asarray(
+            cv2.adaptiveThreshold(image, 1, cv2.ADAPTIVE_THRESH_MEAN_C, kind, _BLOCK, offset)
         )
-        for light, kind, offset in (
-            (True, cv2.THRESH_BINARY, -contrast),
-            (False, cv2.THRESH_BINARY_INV, contrast),
-        )
-        if light in ways
+        for kind, offset in ways
     ]
 
 
