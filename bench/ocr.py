@@ -20,7 +20,7 @@ Three reports, one core, 640×480 frames:
   or more) read at full size that are still read, on the frames the text test passes;
 - `--arabic`: Arabic and Darija lines drawn in DejaVu Sans (screenshots, captions on plain
   frames, caption bands over photos, outlined captions painted over photos, colour text
-  without an outline over photos), the share read
+  and white or black text without an outline over photos), the share read
   by the Arabic rows and tesseract (at least 80 % of a line's letters, in order); and on the
   SFW photos and on the Latin frames of `--gate`: where rows are sought, where Arabic is read
   (none should be), and the time.
@@ -95,7 +95,7 @@ ARABIC = (
     "ما تنساوش الموعد ديال غدا",
     "صباح الخير يا جماعة",
 )
-ARABIC_KINDS = ("screenshot", "caption", "band", "painted", "colour")
+ARABIC_KINDS = ("screenshot", "caption", "band", "painted", "colour", "plain")
 SCRIPTS = {
     "latin": ("The quick brown fox jumps", "over the lazy dog again", "Pack my box with five"),
     "french": ("Élève très gâté à l'hôtel", "Le garçon naïf ôte son cœur", "Où est la forêt? Noël"),
@@ -261,7 +261,8 @@ def drawn_arabic(count: int, seed: int = 21) -> list[tuple[str, list[str], np.nd
             )
         else:
             image = ground(rng)
-            ink = rng.choice([(255, 0, 0), (255, 255, 0), (0, 200, 255), (0, 220, 0)])
+            inks = [(255, 0, 0), (255, 255, 0), (0, 200, 255), (0, 220, 0)]
+            ink = rng.choice(inks if kind == "colour" else [(255, 255, 255), (0, 0, 0)])
             size, y = rng.choice([28, 36, 48]), rng.randint(20, 400)
             write(image, lines[0], size, y, **plain(ink, "DejaVuSans-Bold.ttf"))
         out.append((kind, lines, np.asarray(image)))

@@ -1,6 +1,7 @@
-"""Arabic text in images: lines typed on plain grounds and outlined captions over a picture
-and colour text without an outline over a picture are found and read with boxes where they
-were drawn; white text without an outline over a picture is not; Latin text gives no Arabic;
+"""Arabic text in images: lines typed on plain grounds, outlined captions over a picture, and
+colour, white or black text without an outline over a picture are found and read with boxes
+where they were drawn; white text that touches the white of a picture is not; Latin text
+gives no Arabic;
 and an Arabic insult in a screenshot is flagged with its region as evidence.
 
 Lines are drawn in DejaVu Sans with Pillow's own shaping (raqm), and compared on their Arabic
@@ -25,11 +26,13 @@ from tamis.core.pipeline import moderate
 from tamis.core.verdict import ImageBox
 from tests.drawn import FONTS, REGULAR, Box, backdrop, bricks, write
 from tests.unit.test_ocr import covers, image_part
+from tests.unit.test_textness import shared_photo
 
 if not (FONTS / REGULAR).exists() or not features.check("raqm"):
     pytest.skip("DejaVu Sans and Pillow's raqm shaping draw Arabic", allow_module_level=True)
 
 ANALYZER = OcrAnalyzer()
+BOLD = "DejaVuSans-Bold.ttf"
 
 
 def letters(text: str) -> str:
@@ -114,11 +117,24 @@ def test_colour_text_without_an_outline_over_a_duller_picture_is_read_with_its_b
     assert covers(found, box), (found, box)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_white_text_without_an_outline_over_a_picture_is_not_read(seed: int) -> None:
-    """The gap that is left: text neither outlined nor coloured, painted on a busy picture."""
-    image = backdrop(seed)
-    write(image, "كلكم خونة ومنافقين", 40, 12, fill="white", outline=None)
+@pytest.mark.parametrize("ink", ["white", "black"])
+@pytest.mark.parametrize("name", ["kodak/kodim02.jpg", "kodak/kodim12.jpg", "kodak/kodim23.jpg"])
+def test_white_or_black_text_without_an_outline_over_a_photo_is_read_with_its_box(
+    name: str, ink: str
+) -> None:
+    image = shared_photo(name)
+    box = write(image, "كلكم خونة ومنافقين", 40, 380, fill=ink, outline=None, name=BOLD)
+    lines = read(np.asarray(image))
+    assert [alike(line.text, "كلكم خونة ومنافقين") for line in lines] == [True], lines
+    found = ImageBox(0, lines[0].x, lines[0].y, lines[0].width, lines[0].height, "text")
+    assert covers(found, box), (found, box)
+
+
+def test_white_text_over_a_photo_with_white_in_it_is_not_read() -> None:
+    """The gap that is left: white letters that touch the white of the picture (a cup, a
+    saucer) merge with it."""
+    image = shared_photo("skimage/coffee.jpg")
+    write(image, "كلكم خونة ومنافقين", 40, 200, fill="white", outline=None, name=BOLD)
     assert read(np.asarray(image)) == []
 
 

@@ -1,5 +1,5 @@
-"""Arabic text in images: rows of joined script on plain grounds, in outlined captions and in
-colour over a picture, read by tesseract.
+"""Arabic text in images: rows of joined script on plain grounds, in outlined captions, and in
+colour, white or black over a picture, read by tesseract.
 
 rapidocr's bundled recognizer has no Arabic letter, and the text test (`textness`) looks for
 rows of separate letters of even height, which Arabic is not: a word is a few pieces of very
@@ -30,22 +30,33 @@ from another mask: the pixels at least 80 levels more coloured (chroma: largest 
 smallest) than the mean of the 31-px square around them, which a duller picture behind them
 does not give (no SFW photo gives a line of them).
 
+White or black text without an outline is found from the nearly pure white pixels (every
+channel at least `_WHITE`, 235) and the nearly pure black ones (none above `_BLACK`, 25):
+typed captions are drawn in pure white or black, which a photo holds mostly in solid areas (a
+sky, a lamp, a shadow). Whatever a 15-px square fits in is taken out with its edge before
+lines are sought, so that only strokes remain; the line is then read from the whole mask,
+where the small dots of the letters are still there (without them ش reads as س and
+tesseract's confidence falls under the bar).
+
 Tesseract then judges: a row is kept only when its mean confidence is at least
 `MIN_CONFIDENCE` (70) and it holds at least three Arabic letters. Latin text and textures come
 back from the Arabic model as junk at 40-50; rows that overlap a line the Latin recognizer has
 already read are not read again (`ArabicReader.read`'s `beside`).
 
-Measured (`bench/ocr.py --arabic`, 160 frames drawn in DejaVu Sans, 2026-12-07): 94 % of the
-lines of screenshots, 94 % of captions on plain frames, 84 % of caption bands over photos,
-100 % of outlined captions and 88 % of colour captions over photos are read (at least 80 %
-of their Arabic letters, in order); three more seeds gave 89-95 %, 94-97 %, 84-100 %,
-97-100 % and 72-94 %. The outlined path's thresholds were chosen on this bench's frames and
-the SFW photos, the colour path's (80 levels, 31 px) on frames drawn with another seed and
-the SFW photos. No Arabic is read in any of the 332 SFW photos nor in 180 frames of Latin
-text (which tesseract rejects).
+Measured (`bench/ocr.py --arabic --count 192`, frames drawn in DejaVu Sans, 2026-12-07):
+91 % of the lines of screenshots, 94 % of captions on plain frames, 94 % of caption bands
+over photos, 100 % of outlined captions, 78 % of colour captions and 59 % of white or black
+captions without an outline over photos are read (at least 80 % of their Arabic letters, in
+order; 3 % of the last before they were sought). The outlined path's thresholds were chosen
+on this bench's frames and the SFW photos, the colour path's (80 levels, 31 px) and the
+white-or-black path's (235 and 25, 15 px) on frames drawn with other seeds and the SFW
+photos; on two seeds not looked at while choosing, white text was read in 61-71 % and black
+in 48-52 %. No Arabic is read in any of the 332 SFW photos nor in 180 frames of Latin text
+(which tesseract rejects).
 
-It does not read white or black text without an outline painted over a busy picture, nor
-colour text over a picture as colourful as it: there nothing separates a line from texture.
+It does not read white or black letters that touch the same white or black in the picture
+(a white cup, a dark doorway: they go with the solid area), nor colour text over a picture as
+colourful as it: there nothing separates a line from texture.
 
 Tesseract's PSM 7 (one line) answers nothing at all for some lines 40 px tall or more, so a
 row is scaled down to `LINE_HEIGHT` (32 px, margins included) and read again as a raw line
@@ -71,7 +82,7 @@ from tamis.analyzers.image.textness import (
     Gray,
     IntArray,
     binarized,
-    chroma,
+    extremes,
     flat,
     flat_share,
     scaled,
@@ -114,6 +125,10 @@ _MIN_TALL: Final = 4
 _MIN_FILL: Final = 0.12
 _COLOURED: Final = 80
 _COLOUR_BLOCK: Final = 31
+_WHITE: Final = 235
+_BLACK: Final = 25
+_SOLID: Final = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
+_SOLID_EDGE: Final = np.ones((5, 5), np.uint8)
 
 Mask = npt.NDArray[np.bool_]
 _A = TypeVar("_A", bound=npt.NDArray[Any])
@@ -140,13 +155,20 @@ def _found(frame: Frame) -> list[tuple[Row, Gray]]:
     read it in."""
     gray = _gray(frame)
     found = [(row, _prepared(gray, row)) for row in _rows(gray)]
-    for letters in (_outlined_letters(frame), _coloured_letters(frame)):
-        if letters is not None:
-            found += [
-                (row, _fitted(np.where(_cut(letters, row), 0, 255).astype(np.uint8)))
-                for row in _lines(letters)
-                if not any(_overlap(row, other) for other, _ in found)
-            ]
+    high, low = extremes(frame)
+    chroma: Gray = np.asarray(cv2.subtract(high, low), dtype=np.uint8)
+    masks = [
+        (letters, letters)
+        for letters in (_outlined_letters(high, low, chroma), _coloured_letters(chroma))
+        if letters is not None
+    ]
+    masks += _plain_letters(high, low)  # found in one mask, read from another
+    for letters, ink in masks:
+        found += [
+            (row, _fitted(np.where(_cut(ink, row), 0, 255).astype(np.uint8)))
+            for row in _lines(letters)
+            if not any(_overlap(row, other) for other, _ in found)
+        ]
     return sorted(found, key=lambda item: (item[0].y, item[0].x))
 
 
@@ -223,15 +245,12 @@ def _joined(binary: Gray, lo: int, hi: int) -> list[tuple[int, int, int, int]]:
     return boxes
 
 
-def _outlined_letters(frame: Frame) -> Mask | None:
+def _outlined_letters(high: Gray, low: Gray, chroma: Gray) -> Mask | None:
     """The light, grey pixels (a caption's fill) of each connected patch lying almost wholly
     within four pixels of dark ones (its outline): the letters of outlined text, not the
     white wall beside a dark door. Only bands at least `_MIN_HEIGHT` rows tall in which each
     row holds `_ROW_FILL` such pixels or more are searched; None when there is none."""
-    r, g, b = cv2.split(np.ascontiguousarray(frame))
-    low = cv2.min(cv2.min(r, g), b)
-    high = cv2.max(cv2.max(r, g), b)
-    light = ((low >= _LIGHT) & (cv2.subtract(high, low) < _GREY)).view(np.uint8)
+    light = ((low >= _LIGHT) & (chroma < _GREY)).view(np.uint8)
     ringed = light & np.asarray(cv2.dilate((high < _DARK).view(np.uint8), _RING_KERNEL))
     spans = [
         (top, bottom)
@@ -252,20 +271,33 @@ def _outlined_letters(frame: Frame) -> Mask | None:
     return letters
 
 
-def _coloured_letters(frame: Frame) -> Mask:
-    """The pixels at least `_COLOURED` levels more coloured (chroma) than the mean of the
-    `_COLOUR_BLOCK` px square around them: the letters of colour text on a duller picture."""
+def _coloured_letters(chroma: Gray) -> Mask:
+    """The pixels at least `_COLOURED` levels more coloured (`chroma`: largest channel less
+    smallest) than the mean of the `_COLOUR_BLOCK` px square around them: the letters of colour
+    text on a duller picture."""
     level = cv2.adaptiveThreshold(
-        chroma(frame), 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, _COLOUR_BLOCK, -_COLOURED
+        chroma, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, _COLOUR_BLOCK, -_COLOURED
     )
     return np.asarray(level, dtype=bool)
 
 
+def _plain_letters(high: Gray, low: Gray) -> list[tuple[Mask, Mask]]:
+    """For nearly pure white ink (every channel at least `_WHITE`) and nearly pure black ink
+    (none above `_BLACK`): the mask to find lines in, without the solid areas (a white sky, a
+    black night: whatever a 15-px square fits in, and its edge), and the whole mask to read
+    them from, where the dots of the letters are still there."""
+    out = []
+    for ink in ((low >= _WHITE).view(np.uint8), (high <= _BLACK).view(np.uint8)):
+        solid = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, _SOLID), _SOLID_EDGE)
+        out.append((np.asarray(cv2.subtract(ink, solid), dtype=bool), np.asarray(ink, dtype=bool)))
+    return out
+
+
 def _lines(letters: Mask) -> list[Row]:
-    """Lines in a mask of letters (outlined or coloured): bands of pixel rows that hold
-    letters (a gap under a quarter of the band, between a word and its dots, does not end
-    one), cut where letters lie further apart than the band is tall, kept where they look
-    like words."""
+    """Lines in a mask of letters (outlined, coloured, white or black): bands of pixel rows
+    that hold letters (a gap under a quarter of the band, between a word and its dots, does
+    not end one), cut where letters lie further apart than the band is tall, kept where they
+    look like words."""
     strokes = cv2.morphologyEx(letters.astype(np.uint8), cv2.MORPH_OPEN, _SPECK).astype(bool)
     found = []
     for top, bottom in _runs(np.asarray(strokes.any(axis=1)), part=0.25):

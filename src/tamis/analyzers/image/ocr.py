@@ -9,9 +9,9 @@ know.
 Only frames that pass the text test (`textness`, about 3-5 ms) reach the recognizer (about
 200 ms for a 640×480 frame on one core), so a photo without text costs almost nothing.
 Arabic script, which the bundled recognizer cannot read, has its own test and reader
-(`arabic`: rows of joined script on plain grounds, outlined and colour captions, read by
-tesseract), which runs on every frame after the recognizer and skips what it has read; their
-lines join.
+(`arabic`: rows of joined script on plain grounds, outlined captions, and colour, white or
+black ones without an outline, read by tesseract), which runs on every frame after the
+recognizer and skips what it has read; their lines join.
 
 The recognizer is rapidocr 3 with the models inside its wheel (PP-OCRv6 small detection and
 recognition; its orientation classifier is never loaded: captions and signs stand upright,
@@ -152,7 +152,7 @@ class OcrAnalyzer:
 
     name: ClassVar[str] = "image-ocr"
     version: ClassVar[str] = (
-        f"1.3.0+rapidocr{metadata.version('rapidocr')}+tesserocr{metadata.version('tesserocr')}"
+        f"1.4.0+rapidocr{metadata.version('rapidocr')}+tesserocr{metadata.version('tesserocr')}"
     )
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"image"})
 

@@ -69,6 +69,7 @@ __all__ = [
     "IntArray",
     "Textness",
     "binarized",
+    "extremes",
     "flat",
     "flat_share",
     "scaled",
@@ -154,11 +155,6 @@ def extremes(frame: Frame) -> tuple[Gray, Gray]:
     return np.asarray(cv2.max(cv2.max(red, green), blue)), np.asarray(
         cv2.min(cv2.min(red, green), blue)
     )
-
-
-def chroma(frame: Frame) -> Gray:
-    """How coloured each pixel is: its largest channel less its smallest (HSV's chroma)."""
-    return np.asarray(cv2.subtract(*extremes(frame)))
 
 
 def flat_share(gray: Gray) -> float:
