@@ -82,3 +82,22 @@ def test_arabic_in_latin_letters_is_its_own_language_key() -> None:
     assert language_key("ary", "Latn") == language_key("ar", "Latn") == "arabizi"
     assert language_key("ary", "Arab") == "ary"
     assert language_key("de", "Latn") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "prepared"),
+    [
+        ("write to jo.smith+news@example.co.uk today", "write to email today"),
+        ("see foo-bar.com/x?y=1 and www.example.org", "se url and url"),
+        ("--abc.com and ..x@y.fr", "- url and . email"),
+        ("a-a-a-a.com", "url"),
+        ("1.1.1.1", "1.1.1.1"),
+    ],
+)
+def test_addresses_and_links_become_placeholders_from_the_start_of_their_run(
+    text: str, prepared: str
+) -> None:
+    """Each name starts where its run of letters, digits, dots and dashes starts (what leads
+    it before a letter or digit stays), so a run tens of thousands long is scanned once
+    (`bench/hostile_text.py` times it)."""
+    assert prepare(text) == prepared

@@ -62,6 +62,7 @@ _SEP_RE = re.compile(_SEP, re.IGNORECASE)
 _HINT_RE = re.compile(r"[.]|" + _DOT_WORDS, re.IGNORECASE)
 _TRAILING = ".,;:!?'\"»…"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
+_MAX_LABELS = 127
 _IPV4_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 # Words that read as a domain's first label in "the dot com bubble": not a link.
 _STOPWORDS = frozenset(
@@ -318,7 +319,8 @@ def _candidate(match: re.Match[str], original: str, view: str) -> Link | None:
     scheme = match.group("scheme")
     www = labels[0].lower() == "www"
     full_rest = _trim(match.group("rest") or "")
-    for count in range(len(labels), 1, -1):
+    # A host name has at most 127 labels: a run of ten thousand is tried from that many.
+    for count in range(min(len(labels), _MAX_LABELS), 1, -1):
         whole = count == len(labels)
         rest = full_rest if whole else ""
         if _accept(

@@ -27,11 +27,15 @@ CHAR_ORDERS = (2, 3, 4, 5)
 E5_MAX_CHARS = 300
 """The embedding tier reads this many characters: comments fit, long e-mails are cut."""
 
+# A name or address starts only where its run of characters starts, never inside it: tried
+# at every position of a long run (`1.1.1.…`, `a-a-a-…`), the scan is quadratic. What leads
+# the run before its first letter or digit is kept as it is, as `\b` left it out.
 _URL_RE = re.compile(
-    r"(?:https?://|www\.)\S+|\b[\w\-]+\.(?:com|net|org|info|fr|es|ma|dz|ly|io|co|be)\b\S*",
+    r"(?:https?://|www\.)\S+"
+    r"|(?<![\w\-])(-*)\w[\w\-]*\.(?:com|net|org|info|fr|es|ma|dz|ly|io|co|be)\b\S*",
     re.IGNORECASE,
 )
-_EMAIL_RE = re.compile(r"\b[\w.+\-]+@[\w\-]+\.[\w.\-]+\b")
+_EMAIL_RE = re.compile(r"(?<![\w.+\-])([.+\-]*)\w[\w.+\-]*@[\w\-]+\.[\w.\-]+\b")
 _HANDLE_RE = re.compile(r"@\w+")
 _SPACES_RE = re.compile(r"\s+")
 _TRAILING_RE = re.compile(r"(?<![\w@])(?=[a-z0-9]{2,}\b)[a-z]*[0134579][a-z0-9]*")
@@ -45,8 +49,8 @@ _BIGRAM_SALT = np.uint64(0x85EBCA77)
 
 def _placeholders(text: str) -> str:
     if "@" in text or "." in text:
-        text = _EMAIL_RE.sub(" email ", text)
-        text = _URL_RE.sub(" url ", text)
+        text = _EMAIL_RE.sub(lambda m: f"{m[1]} email ", text)
+        text = _URL_RE.sub(lambda m: f"{m[1] or ''} url ", text)
         text = _HANDLE_RE.sub(" @user ", text)
     return text
 
