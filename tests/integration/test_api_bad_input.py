@@ -31,6 +31,16 @@ def _bodies() -> list[tuple[str, bytes, int]]:
         ("bad base64", b'{"external_id": "x", "parts": [{"type": "image", "data": "%%%"}]}', 422),
         ("bad part type", b'{"external_id": "x", "parts": [{"type": "audio"}]}', 422),
         ("naive date", b'{"external_id": "x", "text": "a", "created_at": "2026-01-01T00:00"}', 422),
+        (
+            "date past 9999 in UTC",
+            b'{"external_id": "x", "text": "a", "created_at": "9999-12-31T23:59:59-14:00"}',
+            422,
+        ),
+        (
+            "date before year 1 in UTC",
+            b'{"external_id": "x", "text": "a", "created_at": "0001-01-01T00:00:00+14:00"}',
+            422,
+        ),
         ("lone surrogate", b'{"external_id": "x", "text": "\\ud800"}', 422),
         ("NUL in an id", b'{"external_id": "x\\u0000", "text": "a"}', 422),
         ("NUL in the text", b'{"external_id": "x", "text": "a\\u0000b"}', 422),
@@ -53,3 +63,19 @@ def test_bad_input_is_refused_clearly_and_loses_nothing(
             assert tx.items.by_external_id(tenant_id=api.tenant_id, external_id="x") is None
     again = api.client.get(f"/v1/items/{kept['id']}", headers=api.auth()).json()
     assert again == kept
+
+
+def test_a_multipart_item_dated_out_of_range_is_refused_and_stores_nothing(api: Api) -> None:
+    r = api.client.post(
+        "/v1/items",
+        files={
+            "external_id": (None, "x"),
+            "text": (None, "a"),
+            "created_at": (None, "9999-12-31T23:59:59-14:00"),
+        },
+        headers=api.auth(),
+    )
+    assert r.status_code == 422, r.text[:300]
+    assert "UTC" in r.text
+    with api.rt.store.read() as tx:
+        assert tx.items.by_external_id(tenant_id=api.tenant_id, external_id="x") is None

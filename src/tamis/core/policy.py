@@ -209,6 +209,8 @@ def parse(source: str, *, name: str = "policy") -> Policy:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise PolicyError(f"not valid YAML: {problem}", line=line, source=name) from None
+    except ValueError as exc:  # a number PyYAML cannot build: `!!int abc`, 5,000 digits
+        raise PolicyError(f"not valid YAML: a value cannot be read ({exc})", source=name) from None
     if not isinstance(data, dict):
         raise PolicyError("a policy is a mapping with name, terms_url and rules", source=name)
     try:
@@ -226,7 +228,11 @@ def parse(source: str, *, name: str = "policy") -> Policy:
 
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """PyYAML's safe loader, in C where available."""
+    """PyYAML's safe loader, in C where available; dates stay text (a policy holds none, and
+    `2001-13-45` would fail inside PyYAML)."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
 @cache

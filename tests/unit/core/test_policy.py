@@ -79,3 +79,26 @@ def test_duplicate_clauses_are_refused() -> None:
     doubled = VALID.replace("clause: threats", "clause: insults")
     with pytest.raises(PolicyError, match="defined twice"):
         policies.parse(doubled)
+
+
+@pytest.mark.parametrize(
+    ("broken", "words"),
+    [
+        (VALID + "published: 2001-13-45\n", "published"),
+        (VALID + "appeals: {window_days: " + "9" * 5000 + "}\n", "cannot be read"),
+        (VALID + "appeals: {window_days: !!int abc}\n", "cannot be read"),
+        (VALID + "appeals: {window_days: !!float abc}\n", "cannot be read"),
+        (VALID + "published: !!timestamp abc\n", "published"),
+    ],
+)
+def test_values_yaml_cannot_build_are_refused_with_a_reason(broken: str, words: str) -> None:
+    """Dates are read as text and numbers PyYAML cannot build are a PolicyError, never a
+    ValueError or an AttributeError from inside PyYAML (a 500 on `PUT /v1/policy`)."""
+    with pytest.raises(PolicyError) as caught:
+        policies.parse(broken)
+    assert words in caught.value.message
+
+
+def test_a_date_like_name_is_text() -> None:
+    dated = policies.parse(VALID.replace("name: news", "name: 2026-02-30"))
+    assert dated.document.name == "2026-02-30"

@@ -9,11 +9,11 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from tamis.api import creating
 from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, Moderator, Reports, RuntimeDep
-from tamis.api.schemas import StrictIn
+from tamis.api.schemas import Instant, StrictIn
 from tamis.api.schemas.items import ItemPublic
 from tamis.core.decisions import AccountAction, Source, Visibility
 from tamis.errors import Conflict, NotFound
@@ -162,14 +162,14 @@ class DecisionCreate(StrictIn):
     territorial_scope: list[str] = Field(
         default_factory=lambda: ["worldwide"], description="Country codes, or ['worldwide']."
     )
-    end_date: AwareDatetime | None = Field(None, description="When the restriction ends.")
+    end_date: Instant | None = Field(None, description="When the restriction ends.")
     source: Source | None = None
 
 
 class AccountDecisionCreate(DecisionCreate):
     visibility: Visibility = Visibility.NONE
     account: AccountAction
-    account_end_date: AwareDatetime | None = None
+    account_end_date: Instant | None = None
 
 
 def _human(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, model_validator
 
 _SURROGATE = "a string holds an unpaired UTF-16 surrogate (e.g. \\ud800); send valid Unicode"
 _NUL = "a string holds a NUL character (\\u0000), which no field accepts; remove it"
@@ -23,6 +24,21 @@ def _invalid_text(value: Any) -> str | None:
     if isinstance(value, list):
         return next((why for v in value if (why := _invalid_text(v)) is not None), None)
     return None
+
+
+def _storable(value: datetime) -> datetime:
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            "the date falls outside years 1-9999 once converted to UTC; send a real date"
+        ) from None
+    return value
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_storable)]
+"""A date with its time zone that is still a date in UTC (`9999-12-31T23:59:59-14:00` is
+not: the store keeps every instant in UTC)."""
 
 
 class StrictIn(BaseModel):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from tamis.api.schemas import Instant
 from tamis.api.schemas.content import ContentIn
 from tamis.api.schemas.verdicts import VerdictPublic
 from tamis.store.interfaces import ItemRecord
@@ -23,7 +24,7 @@ class ItemCreate(ContentIn):
         pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$",
         description="BCP 47 locale of the author, e.g. fr-FR; notices are written in it.",
     )
-    created_at: AwareDatetime | None = Field(None, description="When the content was posted.")
+    created_at: Instant | None = Field(None, description="When the content was posted.")
     context_url: str | None = Field(None, max_length=2048)
     run_async: bool = Field(
         False, alias="async", description="Queue for a worker and answer 202 at once."
