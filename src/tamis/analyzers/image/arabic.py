@@ -31,7 +31,7 @@ smallest) than the mean of the 31-px square around them, which a duller picture 
 does not give (no SFW photo gives a line of them).
 
 White or black text without an outline is found from the nearly pure white pixels (every
-channel at least `_WHITE`, 235) and the nearly pure black ones (none above `_BLACK`, 25):
+channel at least `WHITE_INK`, 235) and the nearly pure black ones (none above `BLACK_INK`, 25):
 typed captions are drawn in pure white or black, which a photo holds mostly in solid areas (a
 sky, a lamp, a shadow). Whatever a 15-px square fits in is taken out with its edge before
 lines are sought, so that only strokes remain; the line is then read from the whole mask,
@@ -78,6 +78,8 @@ import numpy.typing as npt
 from PIL import Image
 
 from tamis.analyzers.image.textness import (
+    BLACK_INK,
+    WHITE_INK,
     WORK_AREA,
     Gray,
     IntArray,
@@ -125,8 +127,6 @@ _MIN_TALL: Final = 4
 _MIN_FILL: Final = 0.12
 _COLOURED: Final = 80
 _COLOUR_BLOCK: Final = 31
-_WHITE: Final = 235
-_BLACK: Final = 25
 _SOLID: Final = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
 _SOLID_EDGE: Final = np.ones((5, 5), np.uint8)
 
@@ -146,7 +146,7 @@ class Row:
 
 def rows(frame: Frame) -> list[Row]:
     """The rows of joined script in `frame` (H×W×3 uint8 RGB): typed on a plain ground, or
-    light letters with a dark outline anywhere."""
+    outlined, colour, white or black letters over a picture."""
     return [row for row, _ in _found(frame)]
 
 
@@ -282,12 +282,12 @@ def _coloured_letters(chroma: Gray) -> Mask:
 
 
 def _plain_letters(high: Gray, low: Gray) -> list[tuple[Mask, Mask]]:
-    """For nearly pure white ink (every channel at least `_WHITE`) and nearly pure black ink
-    (none above `_BLACK`): the mask to find lines in, without the solid areas (a white sky, a
+    """For nearly pure white ink (every channel at least `WHITE_INK`) and nearly pure black ink
+    (none above `BLACK_INK`): the mask to find lines in, without the solid areas (a white sky, a
     black night: whatever a 15-px square fits in, and its edge), and the whole mask to read
     them from, where the dots of the letters are still there."""
     out = []
-    for ink in ((low >= _WHITE).view(np.uint8), (high <= _BLACK).view(np.uint8)):
+    for ink in ((low >= WHITE_INK).view(np.uint8), (high <= BLACK_INK).view(np.uint8)):
         solid = cv2.dilate(cv2.morphologyEx(ink, cv2.MORPH_OPEN, _SOLID), _SOLID_EDGE)
         out.append((np.asarray(cv2.subtract(ink, solid), dtype=bool), np.asarray(ink, dtype=bool)))
     return out

@@ -64,6 +64,8 @@ import numpy.typing as npt
 from tamis.core.content import Frame
 
 __all__ = [
+    "BLACK_INK",
+    "WHITE_INK",
     "WORK_AREA",
     "Gray",
     "IntArray",
@@ -90,8 +92,10 @@ _BAND: Final = 2.2
 _BLOCK: Final = 15
 _CONTRAST: Final = 12
 _CHROMA_CONTRAST: Final = 48
-_WHITE: Final = 235
-_BLACK: Final = 25
+WHITE_INK: Final = 235
+"""Nearly pure white ink: every channel at least this."""
+BLACK_INK: Final = 25
+"""Nearly pure black ink: no channel above this."""
 _MIN_LETTERS: Final = 6
 _SAME_HEIGHT: Final = 0.8
 _ALIGNED: Final = 0.6
@@ -123,7 +127,7 @@ def textness(frame: Frame) -> Textness:
     most, least = (scaled(channel, base) for channel in extremes(frame))
     colour: Gray = np.asarray(cv2.subtract(most, least))
     ink = binarized(colour, _CHROMA_CONTRAST, dark_ink=False)
-    ink.append(((least >= _WHITE) | (most <= _BLACK)).view(np.uint8))
+    ink.append(((least >= WHITE_INK) | (most <= BLACK_INK)).view(np.uint8))
     levels = [
         (binarized(small), _COARSE),
         (ink, _COARSE),
