@@ -79,3 +79,70 @@ def test_a_multipart_item_dated_out_of_range_is_refused_and_stores_nothing(api: 
     assert "UTC" in r.text
     with api.rt.store.read() as tx:
         assert tx.items.by_external_id(tenant_id=api.tenant_id, external_id="x") is None
+
+
+@pytest.mark.parametrize("field", ["text", "parts"])
+def test_a_multipart_field_that_is_not_utf8_is_refused_not_misread(api: Api, field: str) -> None:
+    latin1 = "café où".encode("latin-1")
+    value = latin1 if field == "text" else b'[{"type": "text", "text": "' + latin1 + b'"}]'
+    r = api.client.post(
+        "/v1/items",
+        files={"external_id": (None, "x"), field: (None, value)},
+        headers=api.auth(),
+    )
+    assert r.status_code == 422, r.text[:300]
+    assert f"'{field}' is not UTF-8" in r.json()["detail"]
+    with api.rt.store.read() as tx:
+        assert tx.items.by_external_id(tenant_id=api.tenant_id, external_id="x") is None
+
+
+def test_a_multipart_field_in_utf8_keeps_its_accents(api: Api) -> None:
+    r = api.client.post(
+        "/v1/items",
+        files={"external_id": (None, "é-1"), "text": (None, "café où ça مرحبا".encode())},
+        headers=api.auth(),
+    )
+    assert r.status_code == 201, r.text[:300]
+    assert r.json()["external_id"] == "é-1"
+    assert r.json()["parts"][0]["text"] == "café où ça مرحبا"
+
+
+def test_reports_and_decisions_that_contradict_themselves_are_refused(api: Api) -> None:
+    item = api.client.post(
+        "/v1/items", json={"external_id": "post-1", "text": "bonjour"}, headers=api.auth()
+    ).json()
+    api.client.post(
+        "/v1/items", json={"external_id": "post-2", "text": "salut"}, headers=api.auth()
+    )
+    report = {"item_id": item["id"], "reporter_id": "r1", "category": "spam", "good_faith": True}
+    refused = {
+        "another item's external_id": {**report, "external_id": "post-2"},
+        "an empty reporter id": {**report, "reporter_id": ""},
+    }
+    for name, body in refused.items():
+        r = api.client.post("/v1/reports", json=body, headers=api.auth())
+        assert r.status_code == 422, (name, r.text[:300])
+        assert ("post-2" in r.text) == (name == "another item's external_id")
+    r = api.client.post("/v1/reports", json={**report, "external_id": "post-1"}, headers=api.auth())
+    assert r.status_code == 201, r.text[:300]
+
+    moderator = api.client.post(
+        "/v1/keys", json={"name": "mod", "scopes": ["moderator"]}, headers=api.auth()
+    ).json()["secret"]
+    decision = {
+        "moderator_id": "alice",
+        "visibility": "removed",
+        "category": "spam",
+        "facts": "Advertises a scam.",
+        "legal_ground": "Consumer protection law",
+    }
+    url = f"/v1/items/{item['id']}/decisions"
+    for scope in (["fr"], ["France"], [], ["FR"] * 251):
+        body = {**decision, "territorial_scope": scope}
+        r = api.client.post(url, json=body, headers=api.auth(moderator))
+        assert r.status_code == 422, (scope[:2], r.text[:300])
+    assert api.client.get(url, headers=api.auth()).json() == []
+    r = api.client.post(
+        url, json={**decision, "territorial_scope": ["FR", "MA"]}, headers=api.auth(moderator)
+    )
+    assert r.status_code == 201, r.text[:300]

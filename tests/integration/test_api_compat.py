@@ -228,12 +228,15 @@ def test_perspective_score_threshold_leaves_low_scores_out(api: Api) -> None:
 
 
 def test_perspective_refusals_in_perspectives_shape(api: Api) -> None:
-    assert _error_type(_analyze(api, _comment("  ", "INSULT"))) == "COMMENT_EMPTY"
+    for empty in ("  ", "\u200b\u2060\ufeff", "\u3000\u00a0\n"):
+        assert _error_type(_analyze(api, _comment(empty, "INSULT"))) == "COMMENT_EMPTY"
     assert _error_type(_analyze(api, _comment("a" * 20_001, "INSULT"))) == "COMMENT_TOO_LONG"
     assert _error_type(_analyze(api, _comment("bonjour"))) == "NO_REQUESTED_ATTRIBUTES"
     r = _analyze(api, _comment("bonjour", "FLIRTATION"))
     assert _error_type(r) == "INVALID_REQUEST" and "FLIRTATION" in r.json()["error"]["message"]
     assert _error_type(_analyze(api, {"requestedAttributes": {"INSULT": {}}})) == "INVALID_REQUEST"
+    flag = _comment("bonjour") | {"requestedAttributes": {"INSULT": {"scoreThreshold": True}}}
+    assert _error_type(_analyze(api, flag)) == "INVALID_REQUEST"
     r = _analyze(api, _comment("bonjour", "INSULT") | {"comment": {"text": "x", "type": "HTML"}})
     assert _error_type(r) == "INVALID_REQUEST" and "comment.type" in r.json()["error"]["message"]
 

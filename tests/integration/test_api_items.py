@@ -74,6 +74,22 @@ def test_duplicate_external_id_is_a_conflict(api: Api) -> None:
     assert r.status_code == 409
 
 
+def test_a_refused_item_leaves_no_file_behind(api: Api) -> None:
+    def post(external_id: str, seed: int) -> int:
+        photo = base64.b64encode(drawn.picture(seed)).decode()
+        body = {"external_id": external_id, "parts": [{"type": "image", "data": photo}]}
+        return api.client.post("/v1/items", json=body, headers=api.auth()).status_code
+
+    def files() -> list[str]:
+        return sorted(p.name for p in api.rt.media.root.rglob("*") if p.is_file())
+
+    assert post("photo-1", seed=1) == 201
+    stored = files()
+    assert len(stored) == 1
+    assert post("photo-1", seed=2) == 409
+    assert files() == stored, "the refused item's photo was written to disk"
+
+
 def test_tenants_never_see_each_other(api: Api) -> None:
     item_id = api.client.post("/v1/items", json=_item("c-6"), headers=api.auth()).json()["id"]
     _, other_key = api.new_tenant("rival")

@@ -2,7 +2,8 @@
 
 A form is what a browser or `curl -F image=@photo.jpg` sends: the model's fields as form
 fields (`parts`, a list, as a JSON string) and the files as `image` or `video` fields, in
-order. Both shapes are validated by the same model, so they cannot drift apart.
+order. Both shapes are validated by the same model, so they cannot drift apart. Fields are
+UTF-8, as in JSON: any other bytes are refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -90,13 +91,16 @@ async def _form(request: Request, model: type[M], settings: Settings) -> tuple[M
         )
     except Exception as exc:  # the form parser's own errors: malformed or over its limits
         raise InvalidInput(f"the multipart form could not be read: {exc}") from None
+    body = await request.body()
     fields: dict[str, Any] = {}
     uploads: list[Upload] = []
     try:
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
                 uploads.append(await _upload(name, value, settings))
-            elif name == "parts":
+                continue
+            _check_utf8(name, value, body)
+            if name == "parts":
                 fields[name] = _json_list(value, settings.max_json_depth)
             elif name in fields:
                 raise InvalidInput(f"the form field {name!r} is given twice")
@@ -122,6 +126,13 @@ async def _upload(name: str, file: UploadFile, settings: Settings) -> Upload:
     return Upload(
         "image" if name == "image" else "video", data=data, declared_type=file.content_type
     )
+
+
+def _check_utf8(name: str, value: str, body: bytes) -> None:
+    # The form parser reads a field in the charset the request declares, or as Latin-1 where
+    # that fails, without a word; such a value, written back as UTF-8, is not in the body.
+    if not value.isascii() and value.encode() not in body:
+        raise InvalidInput(f"the form field {name!r} is not UTF-8 text; send it as UTF-8")
 
 
 def _json_list(value: str, max_depth: int) -> list[Any]:

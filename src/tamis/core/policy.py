@@ -47,6 +47,11 @@ def _holds_nul(value: Any) -> bool:
     return any(isinstance(v, str) and "\x00" in v for v in value)
 
 
+MAX_RULES = 500
+"""Far above any real policy (a rule per category would be a few dozen); each is checked on
+every verdict."""
+
+
 class Rule(_Strict):
     clause: str = Field(min_length=1, max_length=100)
     title: str = Field(min_length=1, max_length=200)
@@ -133,7 +138,7 @@ class PolicyDocument(_Strict):
     version: int = Field(default=1, ge=0, le=2**31 - 1)
     description: str = ""
     terms_url: str = Field(min_length=1)
-    rules: tuple[Rule, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = Field(min_length=1, max_length=MAX_RULES)
     notices: Notices = Field(default_factory=Notices)
     appeals: Appeals = Field(default_factory=Appeals)
     strikes: Strikes = Field(default_factory=Strikes)

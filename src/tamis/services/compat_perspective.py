@@ -171,7 +171,7 @@ def _probability(value: float) -> dict[str, Any]:
 
 
 def _check(request: AnalyzeRequest) -> None:
-    if not request.text.strip():
+    if not any(char.isprintable() and not char.isspace() for char in request.text):
         raise PerspectiveError("COMMENT_EMPTY", "comment.text is empty; send the comment's text")
     if len(request.text) > request.max_chars:
         raise PerspectiveError(

@@ -40,10 +40,8 @@ class NewItem:
     context_url: str | None = None
 
 
-def _stored_parts(
-    rt: Runtime, *, tenant_id: str, intake: images.Intake, keep_originals: bool
-) -> list[dict[str, Any]]:
-    """Parts as stored: texts and links inline, media by digest (their bytes saved here)."""
+def _stored_parts(intake: images.Intake, *, keep_originals: bool) -> list[dict[str, Any]]:
+    """Parts as stored: texts and links inline, media by digest."""
     out: list[dict[str, Any]] = []
     for index, part in enumerate(intake.parts):
         if isinstance(part, TextPart):
@@ -51,27 +49,29 @@ def _stored_parts(
         elif isinstance(part, LinkPart):
             out.append({"kind": "link", "url": part.url})
         else:
-            if part.data is not None:
-                rt.media.put(tenant_id=tenant_id, data=part.data)
             stored = {"kind": part.kind, "digest": part.digest, "media_type": part.media_type}
             image = intake.images.get(index)
             if image is not None:
-                if keep_originals:
-                    rt.media.put(tenant_id=tenant_id, data=image.original)
                 stored.update(image.facts(original_kept=keep_originals))
             out.append(stored)
     return out
 
 
-def _record_media(
+def _save_media(
     rt: Runtime, tx: Transaction, *, tenant_id: str, intake: images.Intake, keep_originals: bool
 ) -> None:
+    """Write each file and its row, last in the item's transaction.
+
+    A submission refused on the way (a duplicate external_id, say) has written no file, and a
+    row is never committed without its file.
+    """
     days = rt.settings.media_retention_days
     retain_until = utcnow() + timedelta(days=days) if days else None
     for index, part in enumerate(intake.parts):
         if not isinstance(part, MediaPart) or part.data is None:
             continue
         image = intake.images.get(index)
+        rt.media.put(tenant_id=tenant_id, data=part.data)
         hashes: dict[str, Any] = {}
         if image is not None and image.decoded.pdq:
             first = image.decoded.pdq[0]
@@ -85,6 +85,7 @@ def _record_media(
             **hashes,
         )
         if image is not None and keep_originals:
+            rt.media.put(tenant_id=tenant_id, data=image.original)
             tx.media.add(
                 tenant_id=tenant_id,
                 digest=digest_of(image.original),
@@ -132,7 +133,7 @@ def submit(
     intake = images.receive(rt, item.parts)
     policy = rt.policies.get(tenant_id)
     keep = policy.document.media.keep_originals
-    parts = _stored_parts(rt, tenant_id=tenant_id, intake=intake, keep_originals=keep)
+    parts = _stored_parts(intake, keep_originals=keep)
     digest = content_digest(parts)
     verdict = None
     now = utcnow()
@@ -169,7 +170,6 @@ def submit(
             parts=parts,
             content_digest=digest,
         )
-        _record_media(rt, tx, tenant_id=tenant_id, intake=intake, keep_originals=keep)
         floods.record(
             tx,
             rt.settings,
@@ -191,6 +191,7 @@ def submit(
             )
         else:
             _record_verdict(tx, policy, record, verdict, announce=False)
+        _save_media(rt, tx, tenant_id=tenant_id, intake=intake, keep_originals=keep)
         record = tx.items.get(tenant_id=tenant_id, item_id=record.id) or record
         if present is not None:
             idempotency.save(

@@ -191,7 +191,13 @@ def _item(
     if s.item_id:
         if s.item_id not in by_id:
             raise NotFound(f"no item {s.item_id!r} in this tenant")
-        return by_id[s.item_id]
+        item = by_id[s.item_id]
+        if s.external_id and s.external_id != item.external_id:
+            raise InvalidInput(
+                f"item {s.item_id!r} has external_id {item.external_id!r}, not "
+                f"{s.external_id!r}; send one of the two"
+            )
+        return item
     if s.external_id:
         if s.external_id not in by_external_id:
             raise NotFound(f"no item with external_id {s.external_id!r} in this tenant")

@@ -81,6 +81,18 @@ def test_duplicate_clauses_are_refused() -> None:
         policies.parse(doubled)
 
 
+def test_a_policy_of_more_rules_than_the_limit_is_refused() -> None:
+    head, first_rule = VALID.split("  - clause: insults", 1)
+    first_rule = first_rule.split("  - clause: threats")[0]
+
+    def rules(n: int) -> str:
+        return head + "".join(f"  - clause: r{i}{first_rule}" for i in range(n))
+
+    assert len(policies.parse(rules(policies.MAX_RULES)).rules) == policies.MAX_RULES
+    with pytest.raises(PolicyError, match=f"at most {policies.MAX_RULES}"):
+        policies.parse(rules(policies.MAX_RULES + 1))
+
+
 @pytest.mark.parametrize(
     ("broken", "words"),
     [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -37,7 +37,10 @@ class ReportCreate(StrictIn):
     item_id: str | None = Field(None, description="tamis's id of the item...")
     external_id: str | None = Field(None, description="...or the platform's own id of it.")
     reporter_id: str | None = Field(
-        None, max_length=200, description="The platform's opaque account id; omit if anonymous."
+        None,
+        min_length=1,
+        max_length=200,
+        description="The platform's opaque account id; omit if anonymous.",
     )
     reporter_kind: Literal["user", "anonymous", "trusted_flagger"] = "user"
     category: str = Field(description="A taxonomy category, or 'other' with other_reason.")
@@ -159,8 +162,11 @@ class DecisionCreate(StrictIn):
     legal_ground: str | None = Field(None, max_length=500, description="...or the legal ground.")
     explanation: str | None = Field(None, max_length=5000)
     also_illegal: bool = False
-    territorial_scope: list[str] = Field(
-        default_factory=lambda: ["worldwide"], description="Country codes, or ['worldwide']."
+    territorial_scope: list[Annotated[str, Field(pattern="^([A-Z]{2}|worldwide)$")]] = Field(
+        default_factory=lambda: ["worldwide"],
+        min_length=1,
+        max_length=250,
+        description="ISO 3166-1 alpha-2 country codes (FR, MA...), or ['worldwide'].",
     )
     end_date: Instant | None = Field(None, description="When the restriction ends.")
     source: Source | None = None

@@ -16,7 +16,7 @@ class Comment(StrictIn):
 
 class RequestedAttribute(StrictIn):
     scoreType: Literal["PROBABILITY"] | None = None
-    scoreThreshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    scoreThreshold: float | None = Field(default=None, ge=0.0, le=1.0, strict=True)
 
 
 class AnalyzeCommentRequest(StrictIn):
