@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from concurrent.futures import ThreadPoolExecutor
 
 from tamis.jobs.worker import run_one
 from tests import drawn
@@ -88,6 +89,18 @@ def test_a_refused_item_leaves_no_file_behind(api: Api) -> None:
     assert len(stored) == 1
     assert post("photo-1", seed=2) == 409
     assert files() == stored, "the refused item's photo was written to disk"
+
+
+def test_the_same_photo_in_items_sent_at_once_is_stored_once(api: Api) -> None:
+    photo = base64.b64encode(drawn.picture(3)).decode()
+
+    def post(n: int) -> int:
+        body = {"external_id": f"share-{n}", "parts": [{"type": "image", "data": photo}]}
+        return api.client.post("/v1/items", json=body, headers=api.auth()).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(post, range(16))) == [201] * 16
+    assert len([p for p in api.rt.media.root.rglob("*") if p.is_file()]) == 1
 
 
 def test_tenants_never_see_each_other(api: Api) -> None:

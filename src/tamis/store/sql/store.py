@@ -393,26 +393,26 @@ class SqlMedia(_Repo):
         pdq: str | None = None,
         pdq_quality: int | None = None,
     ) -> None:
-        row = self.s.get(m.Media, (tenant_id, digest))
-        if row is None:
-            self.s.add(
-                m.Media(
-                    tenant_id=tenant_id,
-                    digest=digest,
-                    media_type=media_type,
-                    size=size,
-                    created_at=utcnow(),
-                    retain_until=retain_until,
-                    erased_at=None,
-                    md5=md5,
-                    pdq=pdq,
-                    pdq_quality=pdq_quality,
-                )
+        # One statement: the same photo sent in two requests at once must not collide.
+        insert = sqlite_insert if self.s.get_bind().dialect.name == "sqlite" else pg_insert
+        stmt = insert(m.Media).values(
+            tenant_id=tenant_id,
+            digest=digest,
+            media_type=media_type,
+            size=size,
+            created_at=utcnow(),
+            retain_until=retain_until,
+            erased_at=None,
+            md5=md5,
+            pdq=pdq,
+            pdq_quality=pdq_quality,
+        )
+        self.s.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["tenant_id", "digest"],
+                set_={"erased_at": None, "retain_until": stmt.excluded.retain_until},
             )
-        else:
-            row.erased_at = None
-            row.retain_until = retain_until
-        self.s.flush()
+        )
 
     def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]:
         rows = self.s.execute(
