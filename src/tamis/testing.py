@@ -487,6 +487,10 @@ class _Media(_Repo):
     ) -> None:
         self.s.media[(tenant_id, digest)] = (retain_until, None)
 
+    def lock(self, *, tenant_id: str, digest: str) -> ports.MediaState | None:
+        found = self.s.media.get((tenant_id, digest))
+        return None if found is None else ports.MediaState(*found)
+
     def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]:
         return [
             key

@@ -344,3 +344,30 @@ def test_erasing_one_item_keeps_a_photo_another_item_still_shows(api: Api) -> No
     assert api.rt.media.get(tenant_id=api.tenant_id, digest=digest) is not None
     api.client.delete(f"/v1/items/{items[1]['id']}/content", headers=api.auth())
     assert api.rt.media.get(tenant_id=api.tenant_id, digest=digest) is None
+
+
+def test_a_photo_sent_again_while_its_erasure_deletes_it_is_kept(api: Api) -> None:
+    import base64
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests import drawn
+
+    photo = base64.b64encode(drawn.picture(4)).decode()
+
+    def post(external_id: str) -> dict[str, object]:
+        body = {"external_id": external_id, "parts": [{"type": "image", "data": photo}]}
+        r = api.client.post("/v1/items", headers=api.auth(), json=body)
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    digest = post("first")["parts"][0]["digest"]  # type: ignore[index]
+    with ThreadPoolExecutor(1) as pool, api.rt.store.write() as tx:
+        # An erasure midway, as items.erase_content does it: record held, file being deleted.
+        tx.media.lock(tenant_id=api.tenant_id, digest=digest)
+        tx.media.mark_erased(tenant_id=api.tenant_id, digest=digest)
+        again = pool.submit(post, "again")
+        time.sleep(1.0)  # the second request reaches the held record meanwhile
+        api.rt.media.delete(tenant_id=api.tenant_id, digest=digest)
+    again.result()
+    assert api.rt.media.get(tenant_id=api.tenant_id, digest=digest) is not None

@@ -78,16 +78,22 @@ def flush_counters(rt: Runtime) -> None:
 
 
 def purge_media(rt: Runtime) -> int:
+    now = utcnow()
     with rt.store.read() as tx:
-        expired = tx.media.expired(now=utcnow(), limit=500)
+        expired = tx.media.expired(now=now, limit=500)
+    purged = 0
     for tenant_id, digest in expired:
-        rt.media.delete(tenant_id=tenant_id, digest=digest)
         with rt.store.write() as tx:
+            state = tx.media.lock(tenant_id=tenant_id, digest=digest)
+            if state is None or not state.expired(now):
+                continue  # sent again since, and kept for longer
+            rt.media.delete(tenant_id=tenant_id, digest=digest)
             tx.media.mark_erased(tenant_id=tenant_id, digest=digest)
             tx.events.append(
                 tenant_id=tenant_id, type="media.expired", subject=digest, digest=digest
             )
-    return len(expired)
+        purged += 1
+    return purged
 
 
 def housekeeping(rt: Runtime, client: httpx.Client) -> int:

@@ -60,10 +60,11 @@ def _stored_parts(intake: images.Intake, *, keep_originals: bool) -> list[dict[s
 def _save_media(
     rt: Runtime, tx: Transaction, *, tenant_id: str, intake: images.Intake, keep_originals: bool
 ) -> None:
-    """Write each file and its row, last in the item's transaction.
+    """Record each file, then write it, last in the item's transaction.
 
     A submission refused on the way (a duplicate external_id, say) has written no file, and a
-    row is never committed without its file.
+    row is never committed without its file. Recording first holds the row, so an erasure of
+    the same file that is deleting it finishes before the file is written again.
     """
     days = rt.settings.media_retention_days
     retain_until = utcnow() + timedelta(days=days) if days else None
@@ -71,7 +72,6 @@ def _save_media(
         if not isinstance(part, MediaPart) or part.data is None:
             continue
         image = intake.images.get(index)
-        rt.media.put(tenant_id=tenant_id, data=part.data)
         hashes: dict[str, Any] = {}
         if image is not None and image.decoded.pdq:
             first = image.decoded.pdq[0]
@@ -84,8 +84,8 @@ def _save_media(
             retain_until=retain_until,
             **hashes,
         )
+        rt.media.put(tenant_id=tenant_id, data=part.data)
         if image is not None and keep_originals:
-            rt.media.put(tenant_id=tenant_id, data=image.original)
             tx.media.add(
                 tenant_id=tenant_id,
                 digest=digest_of(image.original),
@@ -94,6 +94,7 @@ def _save_media(
                 retain_until=retain_until,
                 **hashes,
             )
+            rt.media.put(tenant_id=tenant_id, data=image.original)
 
 
 def content_digest(parts: list[dict[str, Any]]) -> str:
@@ -317,18 +318,15 @@ def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
         tx.events.append(
             tenant_id=tenant_id, type="item.erased", subject=item_id, digest=record.content_digest
         )
-        # The same photo posted in another item stays until that item is erased too.
-        unshared = {
-            digest
-            for p in record.parts
-            if p["kind"] in ("image", "video")
-            for digest in _media_digests(p)
-            if not tx.items.holding_media(tenant_id=tenant_id, digest=digest)
+        media = {
+            d for p in record.parts if p["kind"] in ("image", "video") for d in _media_digests(p)
         }
-        for digest in unshared:
-            tx.media.mark_erased(tenant_id=tenant_id, digest=digest)
-    for digest in unshared:
-        rt.media.delete(tenant_id=tenant_id, digest=digest)
+        for digest in sorted(media):
+            tx.media.lock(tenant_id=tenant_id, digest=digest)
+            # The same photo posted in another item stays until that item is erased too.
+            if not tx.items.holding_media(tenant_id=tenant_id, digest=digest):
+                tx.media.mark_erased(tenant_id=tenant_id, digest=digest)
+                rt.media.delete(tenant_id=tenant_id, digest=digest)
     return get(rt, tenant_id=tenant_id, item_id=item_id)
 
 

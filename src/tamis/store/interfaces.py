@@ -261,6 +261,15 @@ class OutboxRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class MediaState:
+    retain_until: datetime | None
+    erased_at: datetime | None
+
+    def expired(self, now: datetime) -> bool:
+        return self.erased_at is None and self.retain_until is not None and self.retain_until <= now
+
+
+@dataclass(frozen=True, slots=True)
 class StoredResponse:
     request_digest: str
     status_code: int
@@ -507,6 +516,11 @@ class Media(Protocol):
     ) -> None:
         """Record a stored file; images carry the MD5 of the file as sent and the PDQ hash of
         their (first) picture, for the hash banks."""
+
+    def lock(self, *, tenant_id: str, digest: str) -> MediaState | None:
+        """The file's record, held to the end of the transaction: a request that records the
+        same file waits, so a file is never deleted under an item that has just taken it.
+        Call it before deciding to delete, and delete before the transaction ends."""
 
     def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]: ...
     def mark_erased(self, *, tenant_id: str, digest: str) -> None: ...

@@ -414,6 +414,14 @@ class SqlMedia(_Repo):
             )
         )
 
+    def lock(self, *, tenant_id: str, digest: str) -> ports.MediaState | None:
+        row = self.s.execute(
+            select(m.Media.retain_until, m.Media.erased_at)
+            .where(m.Media.tenant_id == tenant_id, m.Media.digest == digest)
+            .with_for_update()
+        ).one_or_none()
+        return None if row is None else ports.MediaState(row[0], row[1])
+
     def expired(self, *, now: datetime, limit: int) -> Sequence[tuple[str, str]]:
         rows = self.s.execute(
             select(m.Media.tenant_id, m.Media.digest)
