@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from tamis.ids import utcnow
 from tamis.store import interfaces as ports
 from tamis.store.sql import models as m
+from tamis.store.sql.upsert import delete_rows, upsert
 
 _fp = m.Base.metadata.tables[m.Fingerprint.__tablename__]
 _keys = m.Base.metadata.tables[m.FingerprintKey.__tablename__]
+_rules = m.Base.metadata.tables[m.LinkRule.__tablename__]
 _INSERT_FP = insert(_fp).returning(_fp.c.id)
 _INSERT_KEY = insert(_keys)
 _CANDIDATES = (
@@ -45,40 +47,24 @@ class SqlLinkRules:
     def __init__(self, session: Session) -> None:
         self.s = session
 
-    def _row(self, tenant_id: str, list: str, pattern: str) -> m.LinkRule | None:
-        return self.s.scalar(
-            select(m.LinkRule).where(
-                m.LinkRule.tenant_id == tenant_id,
-                m.LinkRule.list == list,
-                m.LinkRule.pattern == pattern,
-            )
-        )
-
     def add(self, *, tenant_id: str, list: str, pattern: str, category: str | None) -> bool:
-        existing = self._row(tenant_id, list, pattern)
-        if existing is not None:
-            changed = existing.category != category
-            existing.category = category
-            return changed
-        self.s.add(
-            m.LinkRule(
-                tenant_id=tenant_id,
-                list=list,
-                pattern=pattern,
-                category=category,
-                created_at=utcnow(),
-            )
+        row = {"tenant_id": tenant_id, "list": list, "pattern": pattern, "category": category}
+        return upsert(
+            self.s,
+            _rules,
+            {**row, "created_at": utcnow()},
+            key=("tenant_id", "list", "pattern"),
+            update=("category",),
         )
-        self.s.flush()
-        return True
 
     def remove(self, *, tenant_id: str, list: str, pattern: str) -> bool:
-        row = self._row(tenant_id, list, pattern)
-        if row is None:
-            return False
-        self.s.delete(row)
-        self.s.flush()
-        return True
+        return delete_rows(
+            self.s,
+            _rules,
+            _rules.c.tenant_id == tenant_id,
+            _rules.c.list == list,
+            _rules.c.pattern == pattern,
+        )
 
     def list(self, *, tenant_id: str) -> Sequence[ports.LinkRuleRecord]:
         rows = self.s.scalars(

@@ -14,8 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, bindparam, cast, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,6 +25,7 @@ from tamis.store.sql.casework import SqlAppeals, SqlDecisions, SqlReports, SqlSt
 from tamis.store.sql.engine import Engines, create_engines
 from tamis.store.sql.examples import SqlExamples, SqlTextHeads
 from tamis.store.sql.links import SqlFingerprints, SqlLinkRules
+from tamis.store.sql.upsert import delete_rows, insert_for, upsert
 
 
 def _tenant(row: m.Tenant) -> ports.TenantRecord:
@@ -141,7 +140,9 @@ class SqlKeys(_Repo):
 
     def revoke(self, *, tenant_id: str, key_id: str) -> ports.KeyRecord | None:
         row = self.s.scalar(
-            select(m.ApiKey).where(m.ApiKey.tenant_id == tenant_id, m.ApiKey.id == key_id)
+            select(m.ApiKey)
+            .where(m.ApiKey.tenant_id == tenant_id, m.ApiKey.id == key_id)
+            .with_for_update()
         )
         if row is None:
             return None
@@ -190,40 +191,29 @@ class SqlPolicies(_Repo):
         return [_policy(r) for r in rows]
 
 
+_terms = m.Base.metadata.tables[m.LexiconTerm.__tablename__]
+_shares = m.Base.metadata.tables[m.LexiconShare.__tablename__]
+
+
 class SqlLexicon(_Repo):
     def add(self, *, tenant_id: str, list: str, term: str, category: str | None) -> bool:
-        existing = self.s.scalar(
-            select(m.LexiconTerm).where(
-                m.LexiconTerm.tenant_id == tenant_id,
-                m.LexiconTerm.list == list,
-                m.LexiconTerm.term == term,
-            )
+        row = {"tenant_id": tenant_id, "list": list, "term": term, "category": category}
+        return upsert(
+            self.s,
+            _terms,
+            {**row, "created_at": utcnow()},
+            key=("tenant_id", "list", "term"),
+            update=("category",),
         )
-        if existing is not None:
-            changed = existing.category != category
-            existing.category = category
-            return changed
-        self.s.add(
-            m.LexiconTerm(
-                tenant_id=tenant_id, list=list, term=term, category=category, created_at=utcnow()
-            )
-        )
-        self.s.flush()
-        return True
 
     def remove(self, *, tenant_id: str, list: str, term: str) -> bool:
-        row = self.s.scalar(
-            select(m.LexiconTerm).where(
-                m.LexiconTerm.tenant_id == tenant_id,
-                m.LexiconTerm.list == list,
-                m.LexiconTerm.term == term,
-            )
+        return delete_rows(
+            self.s,
+            _terms,
+            _terms.c.tenant_id == tenant_id,
+            _terms.c.list == list,
+            _terms.c.term == term,
         )
-        if row is None:
-            return False
-        self.s.delete(row)
-        self.s.flush()
-        return True
 
     def list(self, *, tenant_id: str) -> Sequence[ports.TermRecord]:
         rows = self.s.scalars(
@@ -234,21 +224,16 @@ class SqlLexicon(_Repo):
         return [ports.TermRecord(r.list, r.term, r.category, r.created_at) for r in rows]
 
     def share(self, *, owner_id: str, subscriber_id: str) -> bool:
-        if self.s.get(m.LexiconShare, (owner_id, subscriber_id)) is not None:
-            return False
-        self.s.add(
-            m.LexiconShare(owner_id=owner_id, subscriber_id=subscriber_id, created_at=utcnow())
-        )
-        self.s.flush()
-        return True
+        row = {"owner_id": owner_id, "subscriber_id": subscriber_id, "created_at": utcnow()}
+        return upsert(self.s, _shares, row, key=("owner_id", "subscriber_id"), update=())
 
     def unshare(self, *, owner_id: str, subscriber_id: str) -> bool:
-        row = self.s.get(m.LexiconShare, (owner_id, subscriber_id))
-        if row is None:
-            return False
-        self.s.delete(row)
-        self.s.flush()
-        return True
+        return delete_rows(
+            self.s,
+            _shares,
+            _shares.c.owner_id == owner_id,
+            _shares.c.subscriber_id == subscriber_id,
+        )
 
     def shared_with(self, *, subscriber_id: str) -> Sequence[str]:
         return list(
@@ -394,8 +379,7 @@ class SqlMedia(_Repo):
         pdq_quality: int | None = None,
     ) -> None:
         # One statement: the same photo sent in two requests at once must not collide.
-        insert = sqlite_insert if self.s.get_bind().dialect.name == "sqlite" else pg_insert
-        stmt = insert(m.Media).values(
+        stmt = insert_for(self.s)(m.Media).values(
             tenant_id=tenant_id,
             digest=digest,
             media_type=media_type,
@@ -514,7 +498,8 @@ class SqlWebhooks(_Repo):
     def rotate(
         self, *, tenant_id: str, webhook_id: str, secret: str, previous_until: datetime
     ) -> ports.WebhookRecord | None:
-        row = self.s.get(m.Webhook, webhook_id)
+        # Locked: of two rotations at once, the second keeps the first's secret as previous.
+        row = self.s.get(m.Webhook, webhook_id, with_for_update=True, populate_existing=True)
         if row is None or row.tenant_id != tenant_id:
             return None
         row.previous_secret, row.previous_secret_until = row.secret, previous_until
@@ -633,10 +618,11 @@ class SqlStore:
 
     def add_counts(self, counts: dict[tuple[str, str, str], int]) -> None:
         """Add to the daily counters, keyed (tenant id, ISO day, counter name)."""
-        insert = sqlite_insert if self.engines.is_sqlite else pg_insert
         with self.engines.transaction() as s:
             for (tenant_id, day, name), n in counts.items():
-                stmt = insert(m.Counter).values(tenant_id=tenant_id, day=day, name=name, value=n)
+                stmt = insert_for(s)(m.Counter).values(
+                    tenant_id=tenant_id, day=day, name=name, value=n
+                )
                 s.execute(
                     stmt.on_conflict_do_update(
                         index_elements=["tenant_id", "day", "name"],
