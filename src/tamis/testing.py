@@ -410,6 +410,9 @@ class _Items(_Repo):
         record = self.s.items.get(item_id)
         return record if record is not None and record.tenant_id == tenant_id else None
 
+    def lock(self, *, tenant_id: str, item_ids: Sequence[str]) -> None:
+        """Nothing to do: one transaction at a time here."""
+
     def many(
         self, *, tenant_id: str, ids: Sequence[str] = (), external_ids: Sequence[str] = ()
     ) -> Sequence[ports.ItemRecord]:
@@ -781,6 +784,9 @@ class _Decisions(_Repo):
     def get(self, *, tenant_id: str, decision_id: str) -> ports.DecisionRecord | None:
         record = self.s.decisions.get(decision_id)
         return record if record is not None and record.tenant_id == tenant_id else None
+
+    def lock(self, *, tenant_id: str, decision_id: str) -> None:
+        """Nothing to do: one transaction at a time here."""
 
     def in_force(self, *, tenant_id: str, item_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         found = {}

@@ -32,9 +32,10 @@ def submit(
     appellant_id: str,
     reason: str,
 ) -> AppealRecord:
-    decision = tx.decisions.get(tenant_id=tenant_id, decision_id=decision_id)
-    if decision is None:
+    found = tx.decisions.get(tenant_id=tenant_id, decision_id=decision_id)
+    if found is None:
         raise NotFound(f"no decision {decision_id!r} in this tenant")
+    decision = _held(tx, found)
     if appellant_kind not in KINDS:
         raise InvalidInput("appellant_kind is 'author' or 'reporter'")
     if not reason.strip():
@@ -95,6 +96,15 @@ def submit(
     return appeal
 
 
+def _held(tx: Transaction, decision: DecisionRecord) -> DecisionRecord:
+    """The decision read again once its item and it are held (see `Items.lock`): appeals on
+    it, and decisions on its item, wait for this transaction."""
+    if decision.item_id:
+        tx.items.lock(tenant_id=decision.tenant_id, item_ids=[decision.item_id])
+    tx.decisions.lock(tenant_id=decision.tenant_id, decision_id=decision.id)
+    return tx.decisions.get(tenant_id=decision.tenant_id, decision_id=decision.id) or decision
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     moderator_id: str
@@ -112,6 +122,10 @@ def decide(
     appeal = tx.appeals.get(tenant_id=tenant_id, appeal_id=appeal_id)
     if appeal is None:
         raise NotFound(f"no appeal {appeal_id!r} in this tenant")
+    found = tx.decisions.get(tenant_id=tenant_id, decision_id=appeal.decision_id)
+    assert found is not None  # appeals reference decisions by foreign key
+    appealed = _held(tx, found)
+    appeal = tx.appeals.get(tenant_id=tenant_id, appeal_id=appeal_id) or appeal
     if decisions.is_automated(outcome.moderator_id):
         raise InvalidInput(
             "appeals are decided by a person, never by automated means (DSA Article 20): "
@@ -120,8 +134,6 @@ def decide(
     moderator = decisions.check_moderator(outcome.moderator_id)
     if appeal.status != "open":
         raise Conflict(f"appeal {appeal_id} was already decided ({appeal.status})")
-    appealed = tx.decisions.get(tenant_id=tenant_id, decision_id=appeal.decision_id)
-    assert appealed is not None  # appeals reference decisions by foreign key
     if moderator == appealed.decided_by:
         raise InvalidInput(
             f"{moderator} took the decision under appeal; another moderator must decide the appeal"

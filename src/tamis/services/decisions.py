@@ -342,6 +342,7 @@ def on_item(
 ) -> DecisionRecord:
     """A moderator's decision on an item; it supersedes whatever was in force."""
     moderator = check_moderator(decision.moderator_id)
+    tx.items.lock(tenant_id=tenant_id, item_ids=[item_id])
     item = tx.items.get(tenant_id=tenant_id, item_id=item_id)
     if item is None:
         raise NotFound(f"no item {item_id!r} in this tenant")

@@ -237,6 +237,7 @@ def process(rt: Runtime, job: JobRecord) -> None:
     external = () if flood is None else (flood,)
     verdict = judge(rt, tenant_id=tenant_id, content=content, policy=policy, external=external)
     with rt.store.write() as tx:
+        tx.items.lock(tenant_id=tenant_id, item_ids=[item_id])
         current = tx.items.get(tenant_id=tenant_id, item_id=item_id)
         if current is not None and current.status != "moderated":
             _record_verdict(tx, policy, current, verdict, announce=True)
@@ -306,6 +307,7 @@ def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
     content, so the audit chain is untouched.
     """
     with rt.store.write() as tx:
+        tx.items.lock(tenant_id=tenant_id, item_ids=[item_id])
         record = tx.items.get(tenant_id=tenant_id, item_id=item_id)
         if record is None:
             raise NotFound(f"no item {item_id!r} in this tenant")

@@ -120,6 +120,8 @@ def _tenant_batch(
             accepted.append((index, item, s.report.check()))
         except (InvalidInput, NotFound) as error:
             outcomes[index] = error
+    # Held, so that readers counted in another process's batch are counted here too.
+    tx.items.lock(tenant_id=tenant_id, item_ids=[item.id for _, item, _ in accepted])
     taken = tx.reports.reported(
         tenant_id=tenant_id,
         pairs=[(item.id, r.reporter_id) for _, item, r in accepted if r.reporter_id is not None],

@@ -360,6 +360,12 @@ class Items(Protocol):
         content_digest: str,
     ) -> ItemRecord: ...
     def get(self, *, tenant_id: str, item_id: str) -> ItemRecord | None: ...
+    def lock(self, *, tenant_id: str, item_ids: Sequence[str]) -> None:
+        """Hold these items to the end of the transaction. What settles an item's state (a
+        decision, an erasure, the readers' count that hides it, an appeal's outcome) takes
+        its item first and reads after, so two such writes never both act on the state the
+        other is changing. Items before decisions, in id order, so none waits in a circle."""
+
     def by_external_id(self, *, tenant_id: str, external_id: str) -> ItemRecord | None: ...
     def many(
         self, *, tenant_id: str, ids: Sequence[str] = (), external_ids: Sequence[str] = ()
@@ -458,6 +464,10 @@ class TextHeads(Protocol):
 class Decisions(Protocol):
     def add(self, *, record: DecisionRecord) -> None: ...
     def get(self, *, tenant_id: str, decision_id: str) -> DecisionRecord | None: ...
+    def lock(self, *, tenant_id: str, decision_id: str) -> None:
+        """Hold the decision to the end of the transaction (its appeals are settled under
+        it); take its item first (see `Items.lock`)."""
+
     def current(self, *, tenant_id: str, item_id: str) -> DecisionRecord | None:
         """The item's decision in force, if any."""
         ...

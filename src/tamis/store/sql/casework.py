@@ -179,8 +179,15 @@ class SqlDecisions(_Repo):
         self.s.flush()
 
     def get(self, *, tenant_id: str, decision_id: str) -> ports.DecisionRecord | None:
-        row = self.s.get(m.Decision, decision_id)
+        row = self.s.get(m.Decision, decision_id, populate_existing=True)
         return _record(ports.DecisionRecord, row) if row and row.tenant_id == tenant_id else None
+
+    def lock(self, *, tenant_id: str, decision_id: str) -> None:
+        self.s.execute(
+            select(m.Decision.id)
+            .where(m.Decision.tenant_id == tenant_id, m.Decision.id == decision_id)
+            .with_for_update()
+        )
 
     def current(self, *, tenant_id: str, item_id: str) -> ports.DecisionRecord | None:
         params = {"tenant_id": tenant_id, "item_id": item_id}
@@ -245,7 +252,7 @@ class SqlAppeals(_Repo):
         self.s.flush()
 
     def get(self, *, tenant_id: str, appeal_id: str) -> ports.AppealRecord | None:
-        row = self.s.get(m.Appeal, appeal_id)
+        row = self.s.get(m.Appeal, appeal_id, populate_existing=True)
         return _record(ports.AppealRecord, row) if row and row.tenant_id == tenant_id else None
 
     def for_decision(self, *, tenant_id: str, decision_id: str) -> Sequence[ports.AppealRecord]:

@@ -154,6 +154,8 @@ class SqlKeys(_Repo):
 
 class SqlPolicies(_Repo):
     def add(self, *, tenant_id: str, name: str, source: str, digest: str) -> ports.PolicyRecord:
+        # The tenant's row, held: two policies stored at once get consecutive versions.
+        self.s.execute(select(m.Tenant.id).where(m.Tenant.id == tenant_id).with_for_update())
         latest = self.s.scalar(
             select(func.max(m.PolicyVersion.version)).where(m.PolicyVersion.tenant_id == tenant_id)
         )
@@ -296,6 +298,15 @@ class SqlItems(_Repo):
         # a Core statement, not an ORM load: every reader's report starts here
         row = self.s.connection().execute(_ITEM, {"item_id": item_id}).first()
         return _item(row) if row is not None and row.tenant_id == tenant_id else None  # type: ignore[arg-type]
+
+    def lock(self, *, tenant_id: str, item_ids: Sequence[str]) -> None:
+        if item_ids:  # SQLite has no row locks; its writers already take turns
+            self.s.execute(
+                select(m.Item.id)
+                .where(m.Item.tenant_id == tenant_id, m.Item.id.in_(sorted(set(item_ids))))
+                .order_by(m.Item.id)
+                .with_for_update()
+            )
 
     def by_external_id(self, *, tenant_id: str, external_id: str) -> ports.ItemRecord | None:
         row = self.s.scalar(
