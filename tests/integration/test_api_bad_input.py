@@ -107,6 +107,20 @@ def test_a_multipart_field_in_utf8_keeps_its_accents(api: Api) -> None:
     assert r.json()["parts"][0]["text"] == "café où ça مرحبا"
 
 
+DECISION = {
+    "moderator_id": "alice",
+    "category": "spam",
+    "facts": "Advertises a scam.",
+    "legal_ground": "Consumer protection law",
+}
+
+
+def _moderator(api: Api) -> str:
+    scopes = {"name": "mod", "scopes": ["moderator"]}
+    secret: str = api.client.post("/v1/keys", json=scopes, headers=api.auth()).json()["secret"]
+    return secret
+
+
 def test_reports_and_decisions_that_contradict_themselves_are_refused(api: Api) -> None:
     item = api.client.post(
         "/v1/items", json={"external_id": "post-1", "text": "bonjour"}, headers=api.auth()
@@ -126,16 +140,8 @@ def test_reports_and_decisions_that_contradict_themselves_are_refused(api: Api) 
     r = api.client.post("/v1/reports", json={**report, "external_id": "post-1"}, headers=api.auth())
     assert r.status_code == 201, r.text[:300]
 
-    moderator = api.client.post(
-        "/v1/keys", json={"name": "mod", "scopes": ["moderator"]}, headers=api.auth()
-    ).json()["secret"]
-    decision = {
-        "moderator_id": "alice",
-        "visibility": "removed",
-        "category": "spam",
-        "facts": "Advertises a scam.",
-        "legal_ground": "Consumer protection law",
-    }
+    moderator = _moderator(api)
+    decision = {**DECISION, "visibility": "removed"}
     url = f"/v1/items/{item['id']}/decisions"
     for scope in (["fr"], ["France"], [], ["FR"] * 251):
         body = {**decision, "territorial_scope": scope}
@@ -146,3 +152,23 @@ def test_reports_and_decisions_that_contradict_themselves_are_refused(api: Api) 
         url, json={**decision, "territorial_scope": ["FR", "MA"]}, headers=api.auth(moderator)
     )
     assert r.status_code == 201, r.text[:300]
+
+
+def test_overlong_ids_and_declared_types_are_refused_not_truncated(api: Api) -> None:
+    decision = {**DECISION, "account": "suspended"}
+    r = api.client.post(
+        f"/v1/authors/{'x' * 201}/decisions", json=decision, headers=api.auth(_moderator(api))
+    )
+    assert r.status_code == 422, r.text[:300]
+    r = api.client.post(
+        "/v1/items",
+        files={
+            "external_id": (None, "v-1"),
+            "video": ("v.mp4", b"not a video", "video/" + "x" * 500),
+        },
+        headers=api.auth(),
+    )
+    assert r.status_code == 422, r.text[:300]
+    assert "declared type" in r.json()["detail"]
+    with api.rt.store.read() as tx:
+        assert tx.items.by_external_id(tenant_id=api.tenant_id, external_id="v-1") is None

@@ -107,3 +107,43 @@ def test_rotating_through_the_api_keeps_both_signatures_during_the_overlap(
     with httpx.Client() as client:
         deliver_due(api.rt.deliveries, client)
     assert len(receiver.deliveries[-1].headers["webhook-signature"].split(" ")) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1/h",
+        "https://example.com:99999/h",
+        "https:///h",
+        "https://exa mple.com/",
+        "https://example.com\\@evil.example/",
+        "https://user:pass@example.com/h",
+        "http://\u3002/",
+    ],
+)
+def test_an_endpoint_no_request_could_reach_is_refused(api: Api, url: str) -> None:
+    r = api.client.post("/v1/webhooks", headers=api.auth(), json={"url": url})
+    assert r.status_code == 422, r.text
+    assert "webhook url" in r.json()["detail"]
+
+
+def test_a_stored_endpoint_no_request_can_reach_holds_up_no_other(
+    api: Api, receiver: Receiver
+) -> None:
+    receiver.fail_first = 0
+    with api.rt.store.write() as tx:  # as an older version, which did not check, stored it
+        tx.webhooks.add(
+            tenant_id=api.tenant_id, url="http://[::1/h", secret="whsec_" + "A" * 44, events=["*"]
+        )
+    api.client.post("/v1/webhooks", headers=api.auth(), json={"url": receiver.url})
+    r = api.client.post(
+        "/v1/items", headers=api.auth(), json={"external_id": "w9", "text": "a", "async": True}
+    )
+    assert r.status_code == 202
+    assert run_one(api.rt, "w")
+    with httpx.Client() as client:
+        assert deliver_due(api.rt.deliveries, client) == 1
+    assert len(receiver.deliveries) == 1
+    log = api.client.get("/v1/webhooks/deliveries", headers=api.auth()).json()
+    [failed] = [d for d in log if d["state"] != "delivered"]
+    assert failed["attempts"] == 1 and "InvalidURL" in failed["last_error"], failed

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import re
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tamis.services.compat import sentences, utf16_offsets
+from tamis.services.compat import _SENTENCE_END, sentences, utf16_offsets
+
+# The sentence end as first written, tried from every position: the specification.
+_SENTENCE_END_SPEC = re.compile(r"[.!?\u2026\u061f]+[\"'\u00bb\u201d)\]]*(?=\s|$)|\n")
 
 
 def test_sentences_split_latin_and_arabic_punctuation_and_lines() -> None:
@@ -44,3 +49,10 @@ def test_utf16_offsets_match_the_utf16_encoding(text: str, data: st.DataObject) 
     utf16 = utf16_offsets(text, indices)
     for index in indices:
         assert utf16[index] == len(text[:index].encode("utf-16-le", "surrogatepass")) // 2
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(".!?\u2026\u061f\"'\u00bb\u201d)] a\n")), max_size=40))
+def test_sentence_ends_are_found_as_the_full_search_finds_them(text: str) -> None:
+    found = [m.span() for m in _SENTENCE_END.finditer(text)]
+    assert found == [m.span() for m in _SENTENCE_END_SPEC.finditer(text)]

@@ -83,7 +83,9 @@ def deliver_due(queue: DeliveryQueue, client: httpx.Client, *, limit: int = 50) 
                 done += 1
                 continue
             error = f"HTTP {status}"
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+            # A url no request can go to fails like an endpoint that is down, so one tenant's
+            # bad endpoint never holds up the messages behind it.
             error = f"{type(exc).__name__}: {exc}"
         attempt = message.attempts + 1
         retry_in = backoff(attempt, base=2.0, cap=3600.0) if attempt < MAX_ATTEMPTS else None

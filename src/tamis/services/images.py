@@ -19,6 +19,9 @@ from tamis.media import digest_of
 from tamis.media.decode import Decoded
 from tamis.services.runtime import Runtime
 
+MAX_MEDIA_TYPE = 100
+"""The longest declared type kept beside a stored file."""
+
 
 @dataclass(frozen=True, slots=True)
 class Upload:
@@ -108,6 +111,10 @@ def _bytes_of(rt: Runtime, upload: Upload) -> tuple[bytes, str | None]:
         raise InvalidInput("send the file's bytes ('data') or a 'url' to fetch it from")
     if not data:
         raise InvalidInput("the file is empty")
+    if declared is not None and len(declared) > MAX_MEDIA_TYPE:
+        raise InvalidInput(
+            f"the file's declared type is over {MAX_MEDIA_TYPE} characters: {declared[:40]!r}…"
+        )
     if len(data) > rt.settings.max_image_bytes:
         raise TooLarge(
             f"the file has {len(data)} bytes; the limit is {rt.settings.max_image_bytes} "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +12,7 @@ from tamis.analyzers.text.normalize import (
     _SPACED_HINT_RE,
     _SPACED_RE,
     _TOKEN_RE,
+    _TOKENS,
     _collapse,
     _fold,
     _has_ambiguous,
@@ -89,3 +92,19 @@ def test_spaced_hint_finds_every_spaced_word() -> None:
     for text in ("c o n n a r d", "x c.o.n x", "a-b-c", "a @ s s", "ss h ii t"):
         assert _SPACED_RE.search(text)
         assert _SPACED_HINT_RE.search(text)
+
+
+# `_TOKEN_RE` as first written, searched at every position: the specification that the
+# linear search (`_TOKENS`) must give exactly.
+_TOKEN_SPEC = re.compile(
+    r"(?<![a-z0-9@$|€])(?=[a-z0-9@$|!€]*[a-z])(?=[a-z0-9@$|!€]*[0-9@$|€!][a-z0-9@$|!€]*[a-z0-9@$|€])"
+    r"[a-z0-9@$|€][a-z0-9@$|!€]*[a-z0-9@$|€]"
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab19@$|€!!!! .é")), max_size=40) | _TEXTS)
+def test_leetspeak_words_are_found_as_the_full_search_finds_them(text: str) -> None:
+    folded = _folded(text)
+    found = [m.span() for m in _TOKENS.finditer(folded)]
+    assert found == [m.span() for m in _TOKEN_SPEC.finditer(folded)]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -173,12 +173,40 @@ _DIGITS = "0123456789"
 # A digit that is neither leetspeak-only nor Arabizi: no `ambiguous` token without one.
 _AMBIGUOUS_HINT_RE = re.compile("[3578]")
 # A Latin word holding both a letter and a leetspeak character; words without both are left
-# alone without a Python call.
+# alone without a Python call. Each look-ahead skips to the first character that can settle
+# it (a letter; a character other than a letter), so it never backtracks over what it passed.
 _TOKEN_RE = re.compile(
-    r"(?<![a-z0-9@$|€])(?=[a-z0-9@$|!€]*[a-z])(?=[a-z0-9@$|!€]*[0-9@$|€!][a-z0-9@$|!€]*[a-z0-9@$|€])"
+    r"(?<![a-z0-9@$|€])(?=[0-9@$|!€]*[a-z])(?=[a-z]*[0-9@$|€!][a-z0-9@$|!€]*[a-z0-9@$|€])"
     r"[a-z0-9@$|€][a-z0-9@$|!€]*[a-z0-9@$|€]"
 )
+_TOKEN_RUN_RE = re.compile(r"[a-z0-9@$|!€]{2,}")
 _LEET_HINT_RE = re.compile(r"[0-9@$|!€]")
+
+
+class _Tokens:
+    """`_TOKEN_RE`'s matches in linear time: tried once per run of its characters, at the
+    run's first character other than "!". A later start in the same run sees less of the run,
+    so where the first fails every later one fails too; `_TOKEN_RE.finditer` tries them all,
+    each to the run's end (20,000 characters of "!" after a letter: 5 s)."""
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        for run in _TOKEN_RUN_RE.finditer(text):
+            first = run.end() - len(run[0].lstrip("!"))
+            found = _TOKEN_RE.match(text, first, run.end())
+            if found is not None:
+                yield found
+
+    def sub(self, replace: Callable[[re.Match[str]], str], text: str) -> str:
+        out: list[str] = []
+        last = 0
+        for found in self.finditer(text):
+            out += (text[last : found.start()], replace(found))
+            last = found.end()
+        out.append(text[last:])
+        return "".join(out)
+
+
+_TOKENS = _Tokens()
 # Any repeated character: letters (fuuuck), but also spaces and punctuation, harmlessly.
 _RUN_RE = re.compile(r"(.)\1+", re.DOTALL)
 _ASCII_SPACE = str.maketrans("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " " * 9)
@@ -251,7 +279,7 @@ _FAST: dict[_Stage, Callable[[re.Match[str]], str]] = {
 
 
 def _apply(
-    pattern: re.Pattern[str],
+    pattern: re.Pattern[str] | _Tokens,
     stage: _Stage,
     text: str,
     spans: list[tuple[int, int]] | None,
@@ -305,7 +333,7 @@ def _pipeline(
             markers.append(SPACED_MARKER)
         folded = spaced
     if _LEET_HINT_RE.search(folded):
-        leeted, spans = _apply(_TOKEN_RE, _LEET_ALT if alt else _LEET_MAIN, folded, spans)
+        leeted, spans = _apply(_TOKENS, _LEET_ALT if alt else _LEET_MAIN, folded, spans)
         if leeted != folded:
             markers.append(LEETSPEAK_MARKER)
         folded = leeted
@@ -391,4 +419,4 @@ def normalize(text: str) -> Normalized:
 def _has_ambiguous(folded: str) -> bool:
     if not _AMBIGUOUS_HINT_RE.search(folded):
         return False
-    return any(_leet_kind(m[0]) == "ambiguous" for m in _TOKEN_RE.finditer(folded))
+    return any(_leet_kind(m[0]) == "ambiguous" for m in _TOKENS.finditer(folded))

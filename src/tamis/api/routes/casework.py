@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -28,6 +28,8 @@ reports_router = APIRouter(prefix="/v1/reports", tags=["reports"])
 decisions_router = APIRouter(tags=["decisions"])
 appeals_router = APIRouter(prefix="/v1/appeals", tags=["appeals"])
 authors_router = APIRouter(prefix="/v1/authors", tags=["authors"])
+
+AuthorId = Annotated[str, Path(min_length=1, max_length=200, description="The platform's id.")]
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -257,7 +259,7 @@ def erase_item_content(item_id: str, rt: RuntimeDep, principal: ItemsWrite) -> I
 
 
 @authors_router.get("/{author_id}")
-def author_history(author_id: str, rt: RuntimeDep, principal: ItemsRead) -> dict[str, Any]:
+def author_history(author_id: AuthorId, rt: RuntimeDep, principal: ItemsRead) -> dict[str, Any]:
     """An author's items, decisions, strikes and account actions, by the platform's account id."""
     now = utcnow()
     with rt.store.read() as tx:
@@ -298,7 +300,7 @@ def author_history(author_id: str, rt: RuntimeDep, principal: ItemsRead) -> dict
 
 @authors_router.post("/{author_id}/decisions", status_code=201)
 async def decide_account(
-    author_id: str,
+    author_id: AuthorId,
     request: Request,
     body: AccountDecisionCreate,
     rt: RuntimeDep,

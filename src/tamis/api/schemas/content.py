@@ -12,7 +12,7 @@ from pydantic import Field
 from tamis.api.schemas import StrictIn
 from tamis.core.content import LinkPart, TextPart
 from tamis.errors import InvalidInput, TooLarge
-from tamis.services.images import Incoming, Upload
+from tamis.services.images import MAX_MEDIA_TYPE, Incoming, Upload
 from tamis.settings import Settings
 
 
@@ -35,7 +35,7 @@ class MediaPartIn(StrictIn):
         description="Or where tamis fetches it: http(s) on a public address, ports 80 and 443.",
     )
     media_type: str | None = Field(
-        default=None, max_length=100, description="As declared; tamis judges the bytes."
+        default=None, max_length=MAX_MEDIA_TYPE, description="As declared; tamis judges the bytes."
     )
 
 
