@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tamis.store import interfaces as ports
 from tamis.store.sql import models as m
+from tamis.store.sql.upsert import delete_rows
+
+_examples = m.Base.metadata.tables[m.Example.__tablename__]
+_heads = m.Base.metadata.tables[m.TextHeads.__tablename__]
 
 
 def _record(row: m.Example) -> ports.ExampleRecord:
@@ -39,16 +43,17 @@ class SqlExamples:
         return _record(row) if row is not None and row.tenant_id == tenant_id else None
 
     def remove(self, *, tenant_id: str, example_id: str) -> bool:
-        done = self.s.execute(
-            delete(m.Example).where(m.Example.tenant_id == tenant_id, m.Example.id == example_id)
+        return (
+            delete_rows(
+                self.s, _examples, _examples.c.tenant_id == tenant_id, _examples.c.id == example_id
+            )
+            > 0
         )
-        return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def forget_item(self, *, tenant_id: str, item_id: str) -> int:
-        done = self.s.execute(
-            delete(m.Example).where(m.Example.tenant_id == tenant_id, m.Example.item_id == item_id)
+        return delete_rows(
+            self.s, _examples, _examples.c.tenant_id == tenant_id, _examples.c.item_id == item_id
         )
-        return int(done.rowcount)  # type: ignore[attr-defined]
 
     def page(
         self, *, tenant_id: str, category: str | None, after: str | None, limit: int
@@ -94,5 +99,4 @@ class SqlTextHeads:
         self.s.flush()
 
     def clear(self, *, tenant_id: str) -> bool:
-        done = self.s.execute(delete(m.TextHeads).where(m.TextHeads.tenant_id == tenant_id))
-        return bool(done.rowcount)  # type: ignore[attr-defined]
+        return delete_rows(self.s, _heads, _heads.c.tenant_id == tenant_id) > 0

@@ -58,12 +58,15 @@ class SqlLinkRules:
         )
 
     def remove(self, *, tenant_id: str, list: str, pattern: str) -> bool:
-        return delete_rows(
-            self.s,
-            _rules,
-            _rules.c.tenant_id == tenant_id,
-            _rules.c.list == list,
-            _rules.c.pattern == pattern,
+        return (
+            delete_rows(
+                self.s,
+                _rules,
+                _rules.c.tenant_id == tenant_id,
+                _rules.c.list == list,
+                _rules.c.pattern == pattern,
+            )
+            > 0
         )
 
     def list(self, *, tenant_id: str) -> Sequence[ports.LinkRuleRecord]:
@@ -134,13 +137,8 @@ class SqlFingerprints:
         return [ports.FingerprintRecord(*row) for row in rows]
 
     def prune(self, *, tenant_id: str, before: datetime) -> int:
-        self.s.execute(
-            delete(_keys).where(_keys.c.tenant_id == tenant_id, _keys.c.created_at < before)
-        )
-        result = self.s.execute(
-            delete(_fp).where(_fp.c.tenant_id == tenant_id, _fp.c.created_at < before)
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        delete_rows(self.s, _keys, _keys.c.tenant_id == tenant_id, _keys.c.created_at < before)
+        return delete_rows(self.s, _fp, _fp.c.tenant_id == tenant_id, _fp.c.created_at < before)
 
     def forget(self, *, tenant_id: str, item_id: str) -> None:
         ids = select(_fp.c.id).where(_fp.c.tenant_id == tenant_id, _fp.c.item_id == item_id)

@@ -194,6 +194,7 @@ class SqlPolicies(_Repo):
 
 
 _terms = m.Base.metadata.tables[m.LexiconTerm.__tablename__]
+_media = m.Base.metadata.tables[m.Media.__tablename__]
 _shares = m.Base.metadata.tables[m.LexiconShare.__tablename__]
 
 
@@ -209,12 +210,15 @@ class SqlLexicon(_Repo):
         )
 
     def remove(self, *, tenant_id: str, list: str, term: str) -> bool:
-        return delete_rows(
-            self.s,
-            _terms,
-            _terms.c.tenant_id == tenant_id,
-            _terms.c.list == list,
-            _terms.c.term == term,
+        return (
+            delete_rows(
+                self.s,
+                _terms,
+                _terms.c.tenant_id == tenant_id,
+                _terms.c.list == list,
+                _terms.c.term == term,
+            )
+            > 0
         )
 
     def list(self, *, tenant_id: str) -> Sequence[ports.TermRecord]:
@@ -230,11 +234,14 @@ class SqlLexicon(_Repo):
         return upsert(self.s, _shares, row, key=("owner_id", "subscriber_id"), update=())
 
     def unshare(self, *, owner_id: str, subscriber_id: str) -> bool:
-        return delete_rows(
-            self.s,
-            _shares,
-            _shares.c.owner_id == owner_id,
-            _shares.c.subscriber_id == subscriber_id,
+        return (
+            delete_rows(
+                self.s,
+                _shares,
+                _shares.c.owner_id == owner_id,
+                _shares.c.subscriber_id == subscriber_id,
+            )
+            > 0
         )
 
     def shared_with(self, *, subscriber_id: str) -> Sequence[str]:
@@ -389,24 +396,21 @@ class SqlMedia(_Repo):
         pdq: str | None = None,
         pdq_quality: int | None = None,
     ) -> None:
-        # One statement: the same photo sent in two requests at once must not collide.
-        stmt = insert_for(self.s)(m.Media).values(
-            tenant_id=tenant_id,
-            digest=digest,
-            media_type=media_type,
-            size=size,
-            created_at=utcnow(),
-            retain_until=retain_until,
-            erased_at=None,
-            md5=md5,
-            pdq=pdq,
-            pdq_quality=pdq_quality,
-        )
-        self.s.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["tenant_id", "digest"],
-                set_={"erased_at": None, "retain_until": stmt.excluded.retain_until},
-            )
+        row = {
+            "tenant_id": tenant_id,
+            "digest": digest,
+            "media_type": media_type,
+            "size": size,
+            "created_at": utcnow(),
+            "retain_until": retain_until,
+            "erased_at": None,
+            "md5": md5,
+            "pdq": pdq,
+            "pdq_quality": pdq_quality,
+        }
+        # The row is held to the end of the transaction even where nothing changes in it.
+        upsert(
+            self.s, _media, row, key=("tenant_id", "digest"), update=("erased_at", "retain_until")
         )
 
     def lock(self, *, tenant_id: str, digest: str) -> ports.MediaState | None:

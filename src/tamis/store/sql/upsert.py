@@ -43,7 +43,7 @@ def upsert(
     return session.execute(stmt.returning(table.c[key[0]])).first() is not None
 
 
-def delete_rows(session: Session, table: Table, *where: ColumnElement[bool]) -> bool:
-    """Delete the rows matching `where`; True when there was one to delete."""
+def delete_rows(session: Session, table: Table, *where: ColumnElement[bool]) -> int:
+    """Delete the rows matching `where`; how many there were."""
     done = session.execute(delete(table).where(*where))
-    return bool(done.rowcount)  # type: ignore[attr-defined]
+    return int(done.rowcount)  # type: ignore[attr-defined]
