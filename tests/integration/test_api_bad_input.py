@@ -41,6 +41,16 @@ def _bodies() -> list[tuple[str, bytes, int]]:
             b'{"external_id": "x", "text": "a", "created_at": "0001-01-01T00:00:00+14:00"}',
             422,
         ),
+        (
+            "script as context_url",
+            b'{"external_id": "x", "text": "a", "context_url": "javascript:alert(1)"}',
+            422,
+        ),
+        (
+            "context_url with no host",
+            b'{"external_id": "x", "text": "a", "context_url": "https://"}',
+            422,
+        ),
         ("lone surrogate", b'{"external_id": "x", "text": "\\ud800"}', 422),
         ("NUL in an id", b'{"external_id": "x\\u0000", "text": "a"}', 422),
         ("NUL in the text", b'{"external_id": "x", "text": "a\\u0000b"}', 422),

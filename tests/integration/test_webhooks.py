@@ -147,3 +147,24 @@ def test_a_stored_endpoint_no_request_can_reach_holds_up_no_other(
     log = api.client.get("/v1/webhooks/deliveries", headers=api.auth()).json()
     [failed] = [d for d in log if d["state"] != "delivered"]
     assert failed["attempts"] == 1 and "InvalidURL" in failed["last_error"], failed
+
+
+@pytest.mark.parametrize(
+    ("events", "said"),
+    [
+        (["decison.made"], "no such webhook event: 'decison.made'"),
+        (["item.moderated", "item.erased", "Item.Hidden"], "'Item.Hidden', 'item.erased'"),
+        ([], "at least one event"),
+    ],
+)
+def test_a_subscription_that_would_hear_nothing_is_refused(
+    api: Api, events: list[str], said: str
+) -> None:
+    r = api.client.post(
+        "/v1/webhooks",
+        headers=api.auth(),
+        json={"url": "https://hooks.example.org/t", "events": events},
+    )
+    assert r.status_code == 422, r.text
+    assert said in r.json()["detail"]
+    assert api.client.get("/v1/webhooks", headers=api.auth()).json() == []

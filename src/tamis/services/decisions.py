@@ -27,7 +27,7 @@ from tamis.core.policy import Policy, Rule
 from tamis.core.verdict import Verdict
 from tamis.errors import InvalidInput, NotFound
 from tamis.ids import new_id, utcnow
-from tamis.services import examples
+from tamis.services import examples, webhooks
 from tamis.store.interfaces import DecisionRecord, ItemRecord, Transaction
 
 POLICY = "tamis:policy"
@@ -201,6 +201,8 @@ def _settle_reports(
 
 
 def announce(tx: Transaction, *, tenant_id: str, event_type: str, payload: dict[str, Any]) -> None:
+    if event_type not in webhooks.EVENTS:
+        raise ValueError(f"{event_type!r} is not a webhook event")  # a hook could not hear it
     for hook in tx.webhooks.subscribed(tenant_id=tenant_id, event_type=event_type):
         tx.outbox.add(
             tenant_id=tenant_id, webhook_id=hook.id, event_type=event_type, payload=payload

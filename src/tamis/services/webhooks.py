@@ -1,4 +1,4 @@
-"""Webhook endpoints a tenant registers to hear about verdicts (and, later, decisions)."""
+"""Webhook endpoints a tenant registers to hear about verdicts, reports, decisions and appeals."""
 
 from __future__ import annotations
 
@@ -12,6 +12,19 @@ import httpx
 from tamis.errors import InvalidInput, NotFound
 from tamis.ids import utcnow
 from tamis.store.interfaces import Transaction, WebhookRecord
+
+EVENTS = (
+    "item.moderated",
+    "item.failed",
+    "item.hidden",
+    "report.received",
+    "report.outcome",
+    "decision.made",
+    "decision.reversed",
+    "appeal.received",
+    "appeal.decided",
+)
+"""What a webhook can hear; `*` subscribes to all of them."""
 
 
 def new_secret() -> str:
@@ -39,8 +52,21 @@ def check_url(url: str) -> None:
         )
 
 
+def check_events(events: Sequence[str]) -> None:
+    """Refuse a subscription that would never hear anything, such as a misspelt event."""
+    if not events:
+        raise InvalidInput("a webhook needs at least one event; '*' subscribes to all")
+    unknown = sorted({e for e in events if e != "*" and e not in EVENTS})
+    if unknown:
+        raise InvalidInput(
+            f"no such webhook event: {', '.join(map(repr, unknown))}; "
+            f"the events are {', '.join(EVENTS)}, or '*' for all"
+        )
+
+
 def create(tx: Transaction, *, tenant_id: str, url: str, events: Sequence[str]) -> WebhookRecord:
     check_url(url)
+    check_events(events)
     hook = tx.webhooks.add(tenant_id=tenant_id, url=url, secret=new_secret(), events=events)
     tx.events.append(tenant_id=tenant_id, type="webhook.created", subject=hook.id)
     return hook

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from tamis.api.schemas import Instant
 from tamis.api.schemas.content import ContentIn
 from tamis.api.schemas.verdicts import VerdictPublic
 from tamis.store.interfaces import ItemRecord
+
+
+def _web_page(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if (
+        not sep
+        or scheme.lower() not in ("http", "https")
+        or not rest.strip()
+        or not url.isprintable()
+    ):
+        raise ValueError(
+            "context_url is the address of the page where the content appears, starting with "
+            "http:// or https://"
+        )
+    return url
+
+
+WebPage = Annotated[str, AfterValidator(_web_page)]
+"""A moderator opens it and the DSA statements cite it, so only a web address will do."""
 
 
 class ItemCreate(ContentIn):
@@ -25,7 +44,9 @@ class ItemCreate(ContentIn):
         description="BCP 47 locale of the author, e.g. fr-FR; notices are written in it.",
     )
     created_at: Instant | None = Field(None, description="When the content was posted.")
-    context_url: str | None = Field(None, max_length=2048)
+    context_url: WebPage | None = Field(
+        None, max_length=2048, description="The page where the content appears (http or https)."
+    )
     run_async: bool = Field(
         False, alias="async", description="Queue for a worker and answer 202 at once."
     )
