@@ -1,8 +1,9 @@
 """`tamis eval text`: the shipped cascade scored once on the held-out test files.
 
-Everything here runs the configuration that ships (language identification, the lexicon and
-both classifier tiers, combined as the pipeline combines them: the highest score of any
-analyzer covering a category) at thresholds chosen on dev by `tamis train text`. It reports:
+Everything here runs the configuration that ships (language identification, the lexicon, the
+group-attack statements and both classifier tiers, combined as the pipeline combines them:
+the highest score of any analyzer covering a category) at thresholds chosen on dev by
+`tamis train text`. It reports:
 
 - precision, recall and F1 per (category, language) on `.test.jsonl`, with a bootstrap 95%
   interval, and pairs with fewer than 100 test positives marked *unmeasured*;
@@ -109,23 +110,25 @@ def pipeline_scores(
 ) -> tuple[dict[str, npt.NDArray[np.float32]], npt.NDArray[np.bool_]]:
     """Per category, what a verdict would say for each text (NaN: unsupported); and which
     texts the embedding tier saw."""
+    from tamis.analyzers.text.group_attacks import GroupAttackAnalyzer
     from tamis.analyzers.text.lexicon import LexiconAnalyzer
 
     languages = languages_of(texts)
     cascade = score_batch(texts, languages, embed, model)
     heads = (model or models.load()).heads
     out = {h: cascade.scores[:, j].copy() for j, h in enumerate(heads)}
-    lexicon = LexiconAnalyzer()
+    rules = (LexiconAnalyzer(), GroupAttackAnalyzer())
     for i, (text, langs) in enumerate(zip(texts, languages, strict=True)):
-        analysis = lexicon.analyze(TextPart(text), PartContext(index=0, languages=langs))
-        for category in analysis.covered:
-            if category in out and np.isnan(out[category][i]):
-                out[category][i] = 0.0
-        for signal in analysis.signals:
-            if signal.category in out:
-                current = out[signal.category][i]
-                if np.isnan(current) or signal.score > current:
-                    out[signal.category][i] = signal.score
+        for analyzer in rules:
+            analysis = analyzer.analyze(TextPart(text), PartContext(index=0, languages=langs))
+            for category in analysis.covered:
+                if category in out and np.isnan(out[category][i]):
+                    out[category][i] = 0.0
+            for signal in analysis.signals:
+                if signal.category in out:
+                    current = out[signal.category][i]
+                    if np.isnan(current) or signal.score > current:
+                        out[signal.category][i] = signal.score
     deferred = np.asarray(cascade.deferred.any(axis=1), dtype=bool)
     return out, deferred
 
