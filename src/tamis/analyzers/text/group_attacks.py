@@ -164,13 +164,12 @@ def _likened_after(
         likening = known.match("likening", words, j)
         if likening is not None and not negated:
             return j, likening[0]
+        negation = known.match("negation", words, j) is not None
         if known.match("restrict", words, j):
             negated = False
-        elif known.match("negation", words, j):
+        elif negation:
             negated = True
-        if gap == _GAP or not (
-            known.match("filler", words, j) or known.match("negation", words, j)
-        ):
+        if gap == _GAP or not (negation or known.match("filler", words, j)):
             return None
         j += 1
     return None
