@@ -1,4 +1,5 @@
-"""Statements that liken a group to vermin, disease or filth, in five language varieties."""
+"""Statements that liken a group to vermin, call it vile or declare hatred of it, in five
+language varieties."""
 
 from __future__ import annotations
 
@@ -80,6 +81,54 @@ def test_denials_reports_and_ordinary_sentences_are_not(text: str) -> None:
     assert _found(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Honestly, refugees are just worthless.", "refugees are just worthless"),
+        ("Muslims are stupid rats", "Muslims are stupid rats"),
+        ("Les Roms sont tous des voleurs", "Roms sont tous des voleurs"),
+        ("las mujeres son unas inútiles", "mujeres son unas inútiles"),
+        ("المهاجرين مجرمين", "المهاجرين مجرمين"),
+        ("العيالات مكلخين", "العيالات مكلخين"),
+        ("I fucking hate gay people!", "I fucking hate gay people"),
+        ("Je déteste les musulmans", "Je déteste les musulmans"),
+        ("Odio a los gitanos.", "Odio a los gitanos"),
+        ("أكره اليهود", "أكره اليهود"),
+        ("الله ينعل لعرب", "الله ينعل لعرب"),
+        ("Death to all immigrants", "Death to all immigrants"),
+    ],
+)
+def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refugees are not criminals.",
+        "Not all Muslims are terrorists",
+        "No todos los inmigrantes son delincuentes",
+        "ليس كل المسلمين إرهابيين",
+        "Calling women stupid is sexist",
+        "I don't hate Muslims",
+        "Je ne déteste pas les juifs",
+        "No odio a los gitanos",
+        "لا أكره اليهود",
+        "El odio a los gitanos crece",
+        "Ha crecido el odio a los gitanos",
+        "I hate women being insulted",
+        "I hate immigrants who steal, and anyone who steals",
+        "Je déteste qu'on insulte les femmes",
+        "I hate the way women are treated",
+        "Stop the hate Muslims face every day",
+        "Politicians are disgusting",
+        "Women are tired after work",
+    ],
+)
+def test_denied_reported_or_narrowed_hatred_and_derogation_are_not(text: str) -> None:
+    assert _found(text) == []
+
+
 def test_a_disguised_statement_is_found_in_the_text_as_sent() -> None:
     text = "Muslims are v3rm1n"
     assert _found(text) == [text]
@@ -92,6 +141,8 @@ def test_evidence_names_an_id_not_the_words() -> None:
     [hit] = analysis.signals[0].evidence
     assert isinstance(hit, LexiconHit) and hit.language == "fr"
     assert "parasites" not in hit.term and hit.term.startswith("fr:likening:")
+    analysis = ANALYZER.analyze(TextPart("I hate Muslims"), PartContext(0, ()))
+    assert analysis.signals[0].evidence[0].term.startswith("en:hatred:")
 
 
 def test_the_default_policy_sends_the_statement_to_a_person() -> None:

@@ -1,17 +1,21 @@
-"""Dehumanising statements about groups: "immigrants are vermin", "los gitanos son una plaga".
+"""Attacks on groups: "immigrants are vermin", "les Roms sont des voleurs", "I hate Muslims".
 
 Hate without a single insult is where word lists and n-gram heads are weakest: every word of
 "les juifs sont des parasites" is ordinary. What makes it hate is its shape, a group named
-by a protected characteristic said to *be* vermin, disease or filth, and that shape can be
+by a protected characteristic said to *be* vermin, disease or filth (dehumanisation), to be
+disgusting, inferior or criminal (derogation), or declared hated, and that shape can be
 written down. This analyzer looks for it in the normalised text (the lexicon's, so disguises
 do not hide it), in English, French, Spanish, Arabic and Darija:
 
 - a group, then within four words that may stand between ("are nothing but filthy") a
-  likening, in the same sentence; or a likening, "like", then a group ("vermin like ...");
+  likening or a derogation, in the same sentence; or a likening, "like", then a group
+  ("vermin like ..."); or a speaker's hatred, then the group as its whole object ("I hate
+  all the ...", not "... who steal" or "... being insulted");
 - not when a negation stands between them ("are not rats"), unless a word turns it into
-  "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا");
-- not when a word that reports or refutes the statement comes before the group in the
-  sentence ("saying immigrants are rats is disgusting"), as counter-speech does.
+  "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا"), nor when one stands
+  just before the group or the hatred ("not all Muslims", "no odio");
+- not when a word that reports or refutes the statement comes before it in the sentence
+  ("saying immigrants are rats is disgusting"), as counter-speech does.
 
 A statement found scores `hate` at 0.95, as a slur in the lexicon does, with its span as
 evidence. Where it finds nothing it covers no category: that says nothing about other forms
@@ -37,10 +41,15 @@ from tamis.core.verdict import LexiconHit, Signal
 __all__ = ["GroupAttackAnalyzer", "find_attacks"]
 
 _DATA = Path(__file__).with_name("group_attacks.tsv")
-_KINDS = ("group", "likening", "filler", "like", "negation", "restrict", "frame")
+_KINDS = (
+    *("group", "likening", "derogation", "filler", "like", "negation", "restrict", "frame"),
+    *("hatred", "object", "after", "opening"),
+)
 STRENGTH = 0.95
 _GAP = 4
-"""Words at most between a group and its likening."""
+"""Words at most between a group and what is said of it."""
+_NEGATION_BACK = 3
+"""Words before a group searched for a negation of the whole statement ("not all ...")."""
 _FRAME_BACK = 8
 """Words before a group searched for a frame."""
 _WORD_RE = re.compile(r"\w+")
@@ -58,8 +67,10 @@ class Lists:
     longest: int
     aliases: dict[str, str]
     """A listed Arabic-script word behind a proclitic (والعرب) -> the word as listed."""
+    groups: frozenset[str]
+    """First words of groups: every attack names one, so a text holding none is done with."""
     starts: frozenset[str]
-    """First words of groups and likenings: a text holding none is done with at once."""
+    """First words of groups, likenings and hatreds: where an attack can begin."""
 
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
@@ -76,15 +87,18 @@ class Attack:
     start: int
     end: int
     """Span in the normalised text."""
-    likening: Sequence[str]
+    kind: str
+    """`likening`, `derogation` or `hatred`: what the statement does to the group."""
+    said: Sequence[str]
+    """The words of the likening, derogation or hatred."""
     language: str
     """The group's list."""
 
     @property
     def term(self) -> str:
-        """An id of the likening, as the lexicon names its terms (evidence never repeats it)."""
-        digest = hashlib.sha1(" ".join(self.likening).encode()).hexdigest()[:8]  # noqa: S324
-        return f"{self.language}:likening:{digest}"
+        """An id of what was said, as the lexicon names its terms (evidence never repeats it)."""
+        digest = hashlib.sha1(" ".join(self.said).encode()).hexdigest()[:8]  # noqa: S324
+        return f"{self.language}:{self.kind}:{digest}"
 
 
 @cache
@@ -108,8 +122,9 @@ def lists() -> Lists:
         for prefix in _PROCLITICS
         if not (prefix.endswith("ال") and word.startswith("ال")) and prefix + word not in listed
     }
-    starts = frozenset(phrase[0] for kind in ("group", "likening") for phrase in phrases[kind])
-    return Lists(phrases, longest, aliases, starts)
+    groups = frozenset(phrase[0] for phrase in phrases["group"])
+    starts = groups | {phrase[0] for kind in ("likening", "hatred") for phrase in phrases[kind]}
+    return Lists(phrases, longest, aliases, groups, starts)
 
 
 @cache
@@ -117,94 +132,142 @@ def lists_digest() -> str:
     return hashlib.sha256(_DATA.read_bytes()).hexdigest()[:12]
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A normalised text's words (Arabic proclitics taken off listed words) and sentences."""
+
+    words: Sequence[str]
+    spans: Sequence[tuple[int, int]]
+    sentence: Sequence[int]
+    """Per word, the number of its sentence."""
+
+    def match(self, kind: str, at: int) -> tuple[int, str] | None:
+        return lists().match(kind, self.words, at) if at < len(self.words) else None
+
+    def together(self, at: int, other: int) -> bool:
+        return 0 <= other < len(self.words) and self.sentence[other] == self.sentence[at]
+
+    def attack(self, first: int, last: int, kind: str, said: range, language: str) -> Attack:
+        words = self.words[said.start : said.stop]
+        return Attack(self.spans[first][0], self.spans[last][1], kind, words, language)
+
+
 def find_attacks(text: str) -> list[Attack]:
-    """Statements in a normalised text that liken a group to vermin, disease or filth."""
+    """Statements in a normalised text that liken a group to vermin, disease or filth, say it
+    is disgusting, inferior or criminal, or declare hatred of it."""
     spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     if not spans:
         return []
     known = lists()
     words = [known.aliases.get(text[start:end], text[start:end]) for start, end in spans]
-    if known.starts.isdisjoint(words):
+    if known.groups.isdisjoint(words):
         return []
     sentence = [0] * len(words)
     for i in range(1, len(words)):
         between = text[spans[i - 1][1] : spans[i][0]]
         sentence[i] = sentence[i - 1] + any(c in _SENTENCE_END for c in between)
+    seen = _Words(words, spans, sentence)
     found: list[Attack] = []
     for i in (i for i, word in enumerate(words) if word in known.starts):
-        group = known.match("group", words, i)
-        if group is not None:
-            attack = _likened_after(words, sentence, i, i + group[0])
-            if attack is not None and not _framed(words, sentence, i):
-                j, size = attack
-                found.append(
-                    Attack(spans[i][0], spans[j + size - 1][1], words[j : j + size], group[1])
-                )
-                continue
-        likening = known.match("likening", words, i)
-        if likening is not None:
-            after = _group_after_like(words, sentence, i + likening[0])
-            if after is not None and not _framed(words, sentence, i):
-                end, language = after
-                found.append(
-                    Attack(spans[i][0], spans[end - 1][1], words[i : i + likening[0]], language)
-                )
+        attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _hatred(seen, i)
+        if attack is not None and not _framed(seen, i):
+            found.append(attack)
     return found
 
 
-def _likened_after(
-    words: Sequence[str], sentence: Sequence[int], group: int, j: int
-) -> tuple[int, int] | None:
-    """Where the likening said of the group ending before `j` starts, and its length."""
-    known = lists()
+def _said_of_group(seen: _Words, group: int) -> Attack | None:
+    """A group at `group`, then within a few words a likening or else a derogation, not denied.
+
+    A derogation may stand before a likening ("are stupid rats"): the likening is preferred.
+    """
+    named = seen.match("group", group)
+    if named is None or _denied_before(seen, group, _NEGATION_BACK):
+        return None
+    j = group + named[0]
     negated = False
+    derogation: range | None = None
     for gap in range(_GAP + 1):
-        if j >= len(words) or sentence[j] != sentence[group]:
-            return None
-        likening = known.match("likening", words, j)
+        if not seen.together(group, j):
+            break
+        likening = seen.match("likening", j)
         if likening is not None and not negated:
-            return j, likening[0]
-        negation = known.match("negation", words, j) is not None
-        if known.match("restrict", words, j):
+            words = range(j, j + likening[0])
+            return seen.attack(group, words[-1], "likening", words, named[1])
+        said = seen.match("derogation", j)
+        if said is not None and not negated and derogation is None:
+            derogation = range(j, j + said[0])
+        negation = seen.match("negation", j) is not None
+        if seen.match("restrict", j):
             negated = False
         elif negation:
             negated = True
-        if gap == _GAP or not (negation or known.match("filler", words, j)):
-            return None
+        if gap == _GAP or not (negation or said or seen.match("filler", j)):
+            break
         j += 1
-    return None
+    if derogation is None:
+        return None
+    return seen.attack(group, derogation[-1], "derogation", derogation, named[1])
 
 
-def _group_after_like(
-    words: Sequence[str], sentence: Sequence[int], j: int
-) -> tuple[int, str] | None:
-    """Where a group named right after "like" ends, and its language."""
-    known = lists()
-    like = known.match("like", words, j) if j < len(words) else None
+def _likening_of_group(seen: _Words, at: int) -> Attack | None:
+    """A likening, "like", then a group: "vermin like the Muslims"."""
+    likening = seen.match("likening", at)
+    if likening is None:
+        return None
+    j = at + likening[0]
+    like = seen.match("like", j) if seen.together(at, j) else None
     if like is None:
         return None
     k = j + like[0]
-    if k < len(words) and sentence[k] == sentence[j] and known.match("filler", words, k):
+    if seen.together(at, k) and seen.match("filler", k):
         k += 1  # "like the Jews"
-    group = known.match("group", words, k) if k < len(words) else None
-    if group is None or sentence[k] != sentence[j]:
+    group = seen.match("group", k) if seen.together(at, k) else None
+    if group is None:
         return None
-    return k + group[0], group[1]
+    return seen.attack(at, k + group[0] - 1, "likening", range(at, j), group[1])
 
 
-def _framed(words: Sequence[str], sentence: Sequence[int], at: int) -> bool:
-    known = lists()
+def _hatred(seen: _Words, at: int) -> Attack | None:
+    """A declared hatred of a group, not denied just before, as a verb, of the whole group."""
+    hatred = seen.match("hatred", at)
+    if hatred is None:
+        return None
+    if _denied_before(seen, at, 2):
+        return None
+    if seen.together(at, at - 1) and seen.match("opening", at) == hatred:
+        return None
+    k = at + hatred[0]
+    while seen.together(at, k) and seen.match("object", k) and not seen.match("group", k):
+        k += 1
+    group = seen.match("group", k) if seen.together(at, k) else None
+    if group is None:
+        return None
+    end = k + group[0]
+    if seen.together(at, end) and seen.match("after", end):
+        return None
+    return seen.attack(at, end - 1, "hatred", range(at, at + hatred[0]), group[1])
+
+
+def _denied_before(seen: _Words, at: int, back: int) -> bool:
+    """Whether a negation stands in the `back` words before `at` ("not all Muslims")."""
     return any(
-        sentence[k] == sentence[at] and known.match("frame", words, k) is not None
+        seen.together(at, k) and seen.match("negation", k) is not None
+        for k in range(max(0, at - back), at)
+    )
+
+
+def _framed(seen: _Words, at: int) -> bool:
+    return any(
+        seen.together(at, k) and seen.match("frame", k) is not None
         for k in range(max(0, at - _FRAME_BACK), at)
     )
 
 
 class GroupAttackAnalyzer:
-    """Groups likened to vermin, disease or filth, in English, French, Spanish, Arabic, Darija."""
+    """Groups likened to vermin, called vile or declared hated, in five language varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.0.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.1.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
