@@ -96,6 +96,8 @@ def test_denials_reports_and_ordinary_sentences_are_not(text: str) -> None:
         ("أكره اليهود", "أكره اليهود"),
         ("الله ينعل لعرب", "الله ينعل لعرب"),
         ("Death to all immigrants", "Death to all immigrants"),
+        ("I hate Muslims, they are everywhere", "I hate Muslims"),
+        ("I hate Muslims so much", "I hate Muslims"),
     ],
 )
 def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
@@ -120,6 +122,8 @@ def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
         "I hate immigrants who steal, and anyone who steals",
         "Je déteste qu'on insulte les femmes",
         "I hate the way women are treated",
+        "I hate Chinese food",
+        "Je déteste les hommes politiques",
         "Stop the hate Muslims face every day",
         "Politicians are disgusting",
         "Women are tired after work",

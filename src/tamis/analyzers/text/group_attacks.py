@@ -43,7 +43,7 @@ __all__ = ["GroupAttackAnalyzer", "find_attacks"]
 _DATA = Path(__file__).with_name("group_attacks.tsv")
 _KINDS = (
     *("group", "likening", "derogation", "filler", "like", "negation", "restrict", "frame"),
-    *("hatred", "object", "after", "opening"),
+    *("hatred", "object", "close", "opening"),
 )
 STRENGTH = 0.95
 _GAP = 4
@@ -54,6 +54,7 @@ _FRAME_BACK = 8
 """Words before a group searched for a frame."""
 _WORD_RE = re.compile(r"\w+")
 _SENTENCE_END = frozenset(".!?;:\n؟؛")
+_CLAUSE_END = _SENTENCE_END | frozenset(',()"«»“”—–،')
 _PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", "كال", "ال", "لل")
 
 Phrase = tuple[str, ...]
@@ -140,6 +141,8 @@ class _Words:
     spans: Sequence[tuple[int, int]]
     sentence: Sequence[int]
     """Per word, the number of its sentence."""
+    clause: Sequence[int]
+    """Per word, the number of its clause (sentences cut at commas, brackets, quotes)."""
 
     def match(self, kind: str, at: int) -> tuple[int, str] | None:
         return lists().match(kind, self.words, at) if at < len(self.words) else None
@@ -163,10 +166,12 @@ def find_attacks(text: str) -> list[Attack]:
     if known.groups.isdisjoint(words):
         return []
     sentence = [0] * len(words)
+    clause = [0] * len(words)
     for i in range(1, len(words)):
         between = text[spans[i - 1][1] : spans[i][0]]
         sentence[i] = sentence[i - 1] + any(c in _SENTENCE_END for c in between)
-    seen = _Words(words, spans, sentence)
+        clause[i] = clause[i - 1] + any(c in _CLAUSE_END for c in between)
+    seen = _Words(words, spans, sentence, clause)
     found: list[Attack] = []
     for i in (i for i, word in enumerate(words) if word in known.starts):
         attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _hatred(seen, i)
@@ -243,8 +248,9 @@ def _hatred(seen: _Words, at: int) -> Attack | None:
     if group is None:
         return None
     end = k + group[0]
-    if seen.together(at, end) and seen.match("after", end):
-        return None
+    narrowed = end < len(seen.words) and seen.clause[end] == seen.clause[k]
+    if narrowed and not seen.match("close", end):
+        return None  # "who steal", "being insulted", "Chinese food"
     return seen.attack(at, end - 1, "hatred", range(at, at + hatred[0]), group[1])
 
 
