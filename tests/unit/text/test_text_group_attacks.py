@@ -87,6 +87,8 @@ def test_denials_reports_and_ordinary_sentences_are_not(text: str) -> None:
         ("Honestly, refugees are just worthless.", "refugees are just worthless"),
         ("Muslims are stupid rats", "Muslims are stupid rats"),
         ("Les Roms sont tous des voleurs", "Roms sont tous des voleurs"),
+        ("Why are Muslims so stupid?", "Muslims so stupid"),
+        ("los gitanos son muy sucios", "gitanos son muy sucios"),
         ("las mujeres son unas inútiles", "mujeres son unas inútiles"),
         ("المهاجرين مجرمين", "المهاجرين مجرمين"),
         ("العيالات مكلخين", "العيالات مكلخين"),
