@@ -135,7 +135,7 @@ def lists_digest() -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Words:
-    """A normalised text's words (Arabic proclitics taken off listed words) and sentences."""
+    """A normalised text's words (Arabic proclitics taken off listed words), sentences, clauses."""
 
     words: Sequence[str]
     spans: Sequence[tuple[int, int]]
@@ -175,7 +175,7 @@ def find_attacks(text: str) -> list[Attack]:
     found: list[Attack] = []
     for i in (i for i, word in enumerate(words) if word in known.starts):
         attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _hatred(seen, i)
-        if attack is not None and not _framed(seen, i):
+        if attack is not None and not _before(seen, "frame", i, _FRAME_BACK):
             found.append(attack)
     return found
 
@@ -186,7 +186,7 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     A derogation may stand before a likening ("are stupid rats"): the likening is preferred.
     """
     named = seen.match("group", group)
-    if named is None or _denied_before(seen, group, _NEGATION_BACK):
+    if named is None or _before(seen, "negation", group, _NEGATION_BACK):
         return None
     j = group + named[0]
     negated = False
@@ -237,7 +237,7 @@ def _hatred(seen: _Words, at: int) -> Attack | None:
     hatred = seen.match("hatred", at)
     if hatred is None:
         return None
-    if _denied_before(seen, at, 2):
+    if _before(seen, "negation", at, 2):  # "I don't hate", "no odio"
         return None
     if seen.together(at, at - 1) and seen.match("opening", at) == hatred:
         return None
@@ -254,18 +254,11 @@ def _hatred(seen: _Words, at: int) -> Attack | None:
     return seen.attack(at, end - 1, "hatred", range(at, at + hatred[0]), group[1])
 
 
-def _denied_before(seen: _Words, at: int, back: int) -> bool:
-    """Whether a negation stands in the `back` words before `at` ("not all Muslims")."""
+def _before(seen: _Words, kind: str, at: int, back: int) -> bool:
+    """Whether a phrase of `kind` starts in the `back` words before `at`, in its sentence."""
     return any(
-        seen.together(at, k) and seen.match("negation", k) is not None
+        seen.together(at, k) and seen.match(kind, k) is not None
         for k in range(max(0, at - back), at)
-    )
-
-
-def _framed(seen: _Words, at: int) -> bool:
-    return any(
-        seen.together(at, k) and seen.match("frame", k) is not None
-        for k in range(max(0, at - _FRAME_BACK), at)
     )
 
 
