@@ -1,5 +1,5 @@
-"""Statements that liken a group to vermin, call it vile or declare hatred of it, in five
-language varieties."""
+"""Statements that liken a group to vermin, call it vile, declare hatred of it or call for
+violence against it, in five language varieties."""
 
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ from tamis.testing import AnalyzerConformance
 ANALYZER = GroupAttackAnalyzer()
 
 
-def _found(text: str) -> list[str]:
-    """The stretches of `text` the analyzer gives as evidence."""
+def _found(text: str, category: str = "hate") -> list[str]:
+    """The stretches of `text` the analyzer gives as evidence of `category`."""
     analysis = ANALYZER.analyze(TextPart(text), PartContext(index=0, languages=()))
-    return [text[e.start : e.end] for s in analysis.signals for e in s.evidence]
+    signals = [s for s in analysis.signals if s.category == category]
+    assert analysis.covered == {s.category for s in analysis.signals}
+    return [text[e.start : e.end] for s in signals for e in s.evidence]
 
 
 class TestConformance(AnalyzerConformance):
@@ -97,7 +99,6 @@ def test_denials_reports_and_ordinary_sentences_are_not(text: str) -> None:
         ("Odio a los gitanos.", "Odio a los gitanos"),
         ("أكره اليهود", "أكره اليهود"),
         ("الله ينعل لعرب", "الله ينعل لعرب"),
-        ("Death to all immigrants", "Death to all immigrants"),
         ("I hate Muslims, they are everywhere", "I hate Muslims"),
         ("I hate Muslims so much", "I hate Muslims"),
     ],
@@ -135,6 +136,60 @@ def test_denied_reported_or_narrowed_hatred_and_derogation_are_not(text: str) ->
     assert _found(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Kill all the Muslims.", "Kill all the Muslims"),
+        ("We should kill all immigrants", "kill all immigrants"),
+        ("Let's gas the Jews", "gas the Jews"),
+        ("i'm gonna shoot those refugees lol", "shoot those refugees"),
+        ("Death to all immigrants!", "Death to all immigrants"),
+        ("Muslims should all be killed", "Muslims should all be killed"),
+        ("Gay people deserve to die.", "Gay people deserve to die"),
+        ("Il faut tuer tous les juifs", "tuer tous les juifs"),
+        ("Les musulmans doivent mourir", "musulmans doivent mourir"),
+        ("Tuez les Roms !", "Tuez les Roms"),
+        ("Mort aux arabes", "Mort aux arabes"),
+        ("Hay que matar a todos los gitanos", "matar a todos los gitanos"),
+        ("Los inmigrantes deberían morir", "inmigrantes deberían morir"),
+        ("Muerte a los judíos", "Muerte a los judíos"),
+        ("يجب قتل اليهود", "يجب قتل اليهود"),
+        ("اليهود يجب قتلهم", "اليهود يجب قتلهم"),
+        ("الموت لليهود", "الموت لليهود"),
+        ("اقتلوا المسيحيين", "اقتلوا المسيحيين"),
+        ("العرب خاصهم يموتو", "العرب خاصهم يموتو"),
+        ("خاصنا نقتلو ليهود", "خاصنا نقتلو ليهود"),
+    ],
+)
+def test_a_call_for_violence_against_a_group_is_a_threat_and_hate(text: str, span: str) -> None:
+    assert _found(text, "hate/threat") == [span]
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police kill immigrants at the border",
+        "La policía va a matar a los inmigrantes",
+        "Bombs killed Muslims and Christians alike",
+        "We should not kill immigrants",
+        "Don't kill Muslims",
+        "Muslims should not be killed",
+        "Muslims must be protected",
+        "Women deserve respect",
+        "Les musulmans ne doivent pas mourir",
+        "Los inmigrantes no deberían morir",
+        "المسلمين لا يستحقون الموت",
+        "Saying Muslims should be killed is disgusting",
+        "We should kill all immigrants' prejudices",
+        "Kill the Chinese food order, I'm cooking",
+        "Gay men die of AIDS less often today",
+    ],
+)
+def test_reported_denied_or_narrowed_violence_is_not_a_threat(text: str) -> None:
+    assert _found(text, "hate/threat") == []
+
+
 def test_a_disguised_statement_is_found_in_the_text_as_sent() -> None:
     text = "Muslims are v3rm1n"
     assert _found(text) == [text]
@@ -149,6 +204,9 @@ def test_evidence_names_an_id_not_the_words() -> None:
     assert "parasites" not in hit.term and hit.term.startswith("fr:likening:")
     analysis = ANALYZER.analyze(TextPart("I hate Muslims"), PartContext(0, ()))
     assert analysis.signals[0].evidence[0].term.startswith("en:hatred:")
+    analysis = ANALYZER.analyze(TextPart("Kill all the Jews"), PartContext(0, ()))
+    assert [s.category for s in analysis.signals] == ["hate", "hate/threat"]
+    assert all(s.evidence[0].term.startswith("en:threat:") for s in analysis.signals)
 
 
 def test_the_default_policy_sends_the_statement_to_a_person() -> None:
@@ -160,3 +218,9 @@ def test_the_default_policy_sends_the_statement_to_a_person() -> None:
         analyzers=(LexiconAnalyzer(), ANALYZER),
     )
     assert verdict.action == Action.REVIEW and verdict.clause == "hate"
+    verdict = moderate(
+        Content.of_text("Los gitanos deberían morir"),
+        policies.default(),
+        analyzers=(LexiconAnalyzer(), ANALYZER),
+    )
+    assert verdict.action == Action.REVIEW and verdict.categories["hate/threat"] == 0.95

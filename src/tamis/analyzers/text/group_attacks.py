@@ -1,16 +1,19 @@
-"""Attacks on groups: "immigrants are vermin", "les Roms sont des voleurs", "I hate Muslims".
+"""Attacks on groups: "immigrants are vermin", "les Roms sont des voleurs", "kill all the Jews".
 
 Hate without a single insult is where word lists and n-gram heads are weakest: every word of
 "les juifs sont des parasites" is ordinary. What makes it hate is its shape, a group named
 by a protected characteristic said to *be* vermin, disease or filth (dehumanisation), to be
-disgusting, inferior or criminal (derogation), or declared hated, and that shape can be
-written down. This analyzer looks for it in the normalised text (the lexicon's, so disguises
-do not hide it), in English, French, Spanish, Arabic and Darija:
+disgusting, inferior or criminal (derogation), declared hated, or threatened with violence,
+and that shape can be written down. This analyzer looks for it in the normalised text (the
+lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and Darija:
 
 - a group, then within four words that may stand between ("are nothing but filthy") a
-  likening or a derogation, in the same sentence; or a likening, "like", then a group
-  ("vermin like ..."); or a speaker's hatred, then the group as its whole object ("I hate
-  all the ...", not "... who steal" or "... being insulted");
+  likening, a derogation or a call for what should befall it ("should all be killed",
+  "doivent mourir"), in the same sentence; or a likening, "like", then a group ("vermin like
+  ..."); or a speaker's hatred or a call to violence, then the group as its whole object ("I
+  hate all the ...", "death to all the ...", not "... who steal" or "... being insulted"),
+  a violent verb counting as a call after one ("we should kill", "hay que matar") or opening
+  its sentence ("Kill all the ..."), not after a subject ("police kill ...");
 - not when a negation stands between them ("are not rats"), unless a word turns it into
   "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا"), nor when one stands
   just before the group or the hatred ("not all Muslims", "no odio");
@@ -18,9 +21,9 @@ do not hide it), in English, French, Spanish, Arabic and Darija:
   ("saying immigrants are rats is disgusting"), as counter-speech does.
 
 A statement found scores `hate` at 0.95, as a slur in the lexicon does, with its span as
-evidence. Where it finds nothing it covers no category: that says nothing about other forms
-of hate, so coverage stays with the classifier. The lists are in
-`group_attacks.tsv`; their digest is in the analyzer's version.
+evidence; a threat scores `hate/threat` too. Where it finds nothing it covers no category:
+that says nothing about other forms of hate, so coverage stays with the classifier. The lists
+are in `group_attacks.tsv`; their digest is in the analyzer's version.
 """
 
 from __future__ import annotations
@@ -44,7 +47,15 @@ _DATA = Path(__file__).with_name("group_attacks.tsv")
 _KINDS = (
     *("group", "likening", "derogation", "filler", "like", "negation", "restrict", "frame"),
     *("hatred", "object", "close", "opening"),
+    *("threat", "harm", "vow", "must", "harmed"),
 )
+_CATEGORIES = {
+    "likening": ("hate",),
+    "derogation": ("hate",),
+    "hatred": ("hate",),
+    "threat": ("hate", "hate/threat"),
+}
+"""What each kind of statement scores."""
 STRENGTH = 0.95
 _GAP = 4
 """Words at most between a group and what is said of it."""
@@ -52,6 +63,10 @@ _NEGATION_BACK = 3
 """Words before a group searched for a negation of the whole statement ("not all ...")."""
 _FRAME_BACK = 8
 """Words before a group searched for a frame."""
+_VOW_BACK = 4
+"""Words before a violent verb searched for the call that makes it one ("we need to ...")."""
+_HARMED_GAP = 2
+"""Words at most between a call ("should") and what should befall the group ("be killed")."""
 _WORD_RE = re.compile(r"\w+")
 _SENTENCE_END = frozenset(".!?;:\n؟؛")
 _CLAUSE_END = _SENTENCE_END | frozenset(',()"«»“”—–،')
@@ -71,7 +86,7 @@ class Lists:
     groups: frozenset[str]
     """First words of groups: every attack names one, so a text holding none is done with."""
     starts: frozenset[str]
-    """First words of groups, likenings and hatreds: where an attack can begin."""
+    """First words of groups, likenings, hatreds and threats: where an attack can begin."""
 
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
@@ -89,9 +104,9 @@ class Attack:
     end: int
     """Span in the normalised text."""
     kind: str
-    """`likening`, `derogation` or `hatred`: what the statement does to the group."""
+    """`likening`, `derogation`, `hatred` or `threat`: what the statement does to the group."""
     said: Sequence[str]
-    """The words of the likening, derogation or hatred."""
+    """The words of the likening, derogation, hatred or threat."""
     language: str
     """The group's list."""
 
@@ -124,7 +139,8 @@ def lists() -> Lists:
         if not (prefix.endswith("ال") and word.startswith("ال")) and prefix + word not in listed
     }
     groups = frozenset(phrase[0] for phrase in phrases["group"])
-    starts = groups | {phrase[0] for kind in ("likening", "hatred") for phrase in phrases[kind]}
+    leading = ("likening", "hatred", "threat", "harm")
+    starts = groups | {phrase[0] for kind in leading for phrase in phrases[kind]}
     return Lists(phrases, longest, aliases, groups, starts)
 
 
@@ -157,7 +173,7 @@ class _Words:
 
 def find_attacks(text: str) -> list[Attack]:
     """Statements in a normalised text that liken a group to vermin, disease or filth, say it
-    is disgusting, inferior or criminal, or declare hatred of it."""
+    is disgusting, inferior or criminal, declare hatred of it or call for violence against it."""
     spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     if not spans:
         return []
@@ -174,14 +190,17 @@ def find_attacks(text: str) -> list[Attack]:
     seen = _Words(words, spans, sentence, clause)
     found: list[Attack] = []
     for i in (i for i, word in enumerate(words) if word in known.starts):
-        attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _hatred(seen, i)
+        if found and spans[i][0] < found[-1].end:
+            continue  # within a statement found ("we should kill ...")
+        attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _declared(seen, i)
         if attack is not None and not _before(seen, "frame", i, _FRAME_BACK):
             found.append(attack)
     return found
 
 
 def _said_of_group(seen: _Words, group: int) -> Attack | None:
-    """A group at `group`, then within a few words a likening or else a derogation, not denied.
+    """A group at `group`, then within a few words a call for violence, a likening or else a
+    derogation, not denied.
 
     A derogation may stand before a likening ("are stupid rats"): the likening is preferred.
     """
@@ -194,6 +213,10 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     for gap in range(_GAP + 1):
         if not seen.together(group, j):
             break
+        must = seen.match("must", j)
+        harmed = _harmed(seen, j + must[0]) if must is not None and not negated else None
+        if harmed is not None:
+            return seen.attack(group, harmed[-1], "threat", range(j, harmed.stop), named[1])
         likening = seen.match("likening", j)
         if likening is not None and not negated:
             words = range(j, j + likening[0])
@@ -232,16 +255,34 @@ def _likening_of_group(seen: _Words, at: int) -> Attack | None:
     return seen.attack(at, k + group[0] - 1, "likening", range(at, j), group[1])
 
 
-def _hatred(seen: _Words, at: int) -> Attack | None:
-    """A declared hatred of a group, not denied just before, as a verb, of the whole group."""
-    hatred = seen.match("hatred", at)
-    if hatred is None:
+def _harmed(seen: _Words, at: int) -> range | None:
+    """What a call says should befall a group ("be killed"), a few fillers after it, undenied."""
+    for k in range(at, at + _HARMED_GAP + 1):
+        if not seen.together(at - 1, k):
+            return None
+        harmed = seen.match("harmed", k)
+        if harmed is not None:
+            return range(k, k + harmed[0])
+        if seen.match("negation", k) or not seen.match("filler", k):
+            return None
+    return None
+
+
+def _declared(seen: _Words, at: int) -> Attack | None:
+    """A declared hatred of a group or a call to violence against it, not denied just before,
+    as a verb, of the whole group."""
+    kind, said = next(
+        ((kind, said) for kind in ("hatred", "threat", "harm") if (said := seen.match(kind, at))),
+        ("", None),
+    )
+    if said is None or _before(seen, "negation", at, 2):  # "I don't hate", "no odio"
         return None
-    if _before(seen, "negation", at, 2):  # "I don't hate", "no odio"
+    opens = not seen.together(at, at - 1)
+    if kind == "harm" and not (opens or _before(seen, "vow", at, _VOW_BACK)):
+        return None  # "police kill ..."
+    if not opens and seen.match("opening", at) == said:
         return None
-    if seen.together(at, at - 1) and seen.match("opening", at) == hatred:
-        return None
-    k = at + hatred[0]
+    k = at + said[0]
     while seen.together(at, k) and seen.match("object", k) and not seen.match("group", k):
         k += 1
     group = seen.match("group", k) if seen.together(at, k) else None
@@ -251,7 +292,8 @@ def _hatred(seen: _Words, at: int) -> Attack | None:
     narrowed = end < len(seen.words) and seen.clause[end] == seen.clause[k]
     if narrowed and not seen.match("close", end):
         return None  # "who steal", "being insulted", "Chinese food"
-    return seen.attack(at, end - 1, "hatred", range(at, at + hatred[0]), group[1])
+    stated = "hatred" if kind == "hatred" else "threat"
+    return seen.attack(at, end - 1, stated, range(at, at + said[0]), group[1])
 
 
 def _before(seen: _Words, kind: str, at: int, back: int) -> bool:
@@ -263,10 +305,11 @@ def _before(seen: _Words, kind: str, at: int, back: int) -> bool:
 
 
 class GroupAttackAnalyzer:
-    """Groups likened to vermin, called vile or declared hated, in five language varieties."""
+    """Groups likened to vermin, called vile, declared hated or threatened, in five language
+    varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.1.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.2.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
@@ -276,17 +319,22 @@ class GroupAttackAnalyzer:
         if part.kind != "text":
             return Analysis()
         norm = normalize(part.text)
-        evidence: dict[tuple[int, int], LexiconHit] = {}
+        evidence: dict[str, dict[tuple[int, int], LexiconHit]] = {}
         views: tuple[Normalized, ...] = (norm,) if norm.alt is None else (norm, norm.alt)
         for view in views:
             for attack in find_attacks(view.text):
                 lo, hi = view.span(attack.start, attack.end)
-                evidence.setdefault(
-                    (lo, hi),
-                    LexiconHit(context.index, lo, hi, attack.term, self.name, attack.language),
-                )
-        if not evidence:
-            return Analysis()
-        hits = tuple(sorted(evidence.values(), key=lambda h: h.start))
-        signal = Signal("hate", STRENGTH, self.name, context.index, hits)
-        return Analysis(signals=(signal,), covered=frozenset({"hate"}))
+                hit = LexiconHit(context.index, lo, hi, attack.term, self.name, attack.language)
+                for category in _CATEGORIES[attack.kind]:
+                    evidence.setdefault(category, {}).setdefault((lo, hi), hit)
+        signals = tuple(
+            Signal(
+                category,
+                STRENGTH,
+                self.name,
+                context.index,
+                tuple(hit for _, hit in sorted(hits.items())),
+            )
+            for category, hits in sorted(evidence.items())
+        )
+        return Analysis(signals=signals, covered=frozenset(evidence))
