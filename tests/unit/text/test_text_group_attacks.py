@@ -128,6 +128,11 @@ def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
         "I hate Chinese food",
         "Je déteste les hommes politiques",
         "Stop the hate Muslims face every day",
+        "'Muslims are terrorists' is a racist lie",
+        "« Les juifs sont des parasites » : ce propos est antisémite",
+        'Decir "los gitanos son una plaga" es racista',
+        'عبارة "اليهود خنازير" عنصرية',
+        'He shouted "kill all the Jews!" and was arrested',
         "Politicians are disgusting",
         "Women are tired after work",
     ],
@@ -188,6 +193,12 @@ def test_a_call_for_violence_against_a_group_is_a_threat_and_hate(text: str, spa
 )
 def test_reported_denied_or_narrowed_violence_is_not_a_threat(text: str) -> None:
     assert _found(text, "hate/threat") == []
+
+
+def test_quotation_marks_around_a_word_or_an_apostrophe_do_not_hide_a_statement() -> None:
+    assert _found('The "refugees" are rats') == ['refugees" are rats']
+    assert _found("Don't you see? Muslims are rats") == ["Muslims are rats"]
+    assert _found("L'immigration ? Les immigrés sont des rats.") == ["immigrés sont des rats"]
 
 
 def test_a_disguised_statement_is_found_in_the_text_as_sent() -> None:

@@ -18,7 +18,9 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا"), nor when one stands
   just before the group or the hatred ("not all Muslims", "no odio");
 - not when a word that reports or refutes the statement comes before it in the sentence
-  ("saying immigrants are rats is disgusting"), as counter-speech does.
+  ("saying immigrants are rats is disgusting"), as counter-speech does, nor when the
+  statement stands within quotation marks ("'Muslims are terrorists' is a racist lie"):
+  quoted, it is mentioned, not said.
 
 A statement found scores `hate` at 0.95, as a slur in the lexicon does, with its span as
 evidence; a threat scores `hate/threat` too. Where it finds nothing it covers no category:
@@ -70,6 +72,8 @@ _HARMED_GAP = 2
 _WORD_RE = re.compile(r"\w+")
 _SENTENCE_END = frozenset(".!?;:\n؟؛")
 _CLAUSE_END = _SENTENCE_END | frozenset(',()"«»“”—–،')
+_OPENING_QUOTES = frozenset("«“„‘")
+_CLOSING_QUOTES = frozenset("»”’")
 _PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", "كال", "ال", "لل")
 
 Phrase = tuple[str, ...]
@@ -193,7 +197,9 @@ def find_attacks(text: str) -> list[Attack]:
         if found and spans[i][0] < found[-1].end:
             continue  # within a statement found ("we should kill ...")
         attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _declared(seen, i)
-        if attack is not None and not _before(seen, "frame", i, _FRAME_BACK):
+        if attack is None or _before(seen, "frame", i, _FRAME_BACK):
+            continue
+        if not _quoted(text, attack.start, attack.end):
             found.append(attack)
     return found
 
@@ -294,6 +300,38 @@ def _declared(seen: _Words, at: int) -> Attack | None:
         return None  # "who steal", "being insulted", "Chinese food"
     stated = "hatred" if kind == "hatred" else "threat"
     return seen.attack(at, end - 1, stated, range(at, at + said[0]), group[1])
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` stands within quotation marks on its line."""
+    line = text.rfind("\n", 0, start) + 1
+    opened = 0
+    for i in range(line, start):
+        mark = _quote_mark(text, i)
+        opened = opened + 1 if mark == "open" else max(0, opened - 1) if mark == "close" else opened
+    if not opened:
+        return False
+    stop = text.find("\n", end)
+    return any(_quote_mark(text, i) == "close" for i in range(end, len(text) if stop < 0 else stop))
+
+
+def _quote_mark(text: str, i: int) -> str | None:
+    """`open`, `close` or None: straight quotes open after a space and close before one, so
+    the apostrophes of "don't" and "l'autre" are neither."""
+    c = text[i]
+    if c in _OPENING_QUOTES:
+        return "open"
+    if c in _CLOSING_QUOTES:
+        return "close"
+    if c not in "\"'":
+        return None
+    before = i > 0 and (text[i - 1].isalnum() or text[i - 1] in ".!?,")
+    after = i + 1 < len(text) and text[i + 1].isalnum()
+    if after and not before:
+        return "open"
+    if before and not after:
+        return "close"
+    return None
 
 
 def _before(seen: _Words, kind: str, at: int, back: int) -> bool:
