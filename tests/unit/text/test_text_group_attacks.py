@@ -199,6 +199,9 @@ def test_quotation_marks_around_a_word_or_an_apostrophe_do_not_hide_a_statement(
     assert _found('The "refugees" are rats') == ['refugees" are rats']
     assert _found("Don't you see? Muslims are rats") == ["Muslims are rats"]
     assert _found("L'immigration ? Les immigrés sont des rats.") == ["immigrés sont des rats"]
+    assert _found('He said "hello". Muslims are rats') == ["Muslims are rats"]
+    assert _found('"Muslims are rats" is racist. Muslims are rats') == ["Muslims are rats"]
+    assert _found('"Muslims are rats, Jews are rats') == ["Muslims are rats", "Jews are rats"]
 
 
 def test_a_disguised_statement_is_found_in_the_text_as_sent() -> None:

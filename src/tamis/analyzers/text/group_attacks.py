@@ -30,6 +30,7 @@ are in `group_attacks.tsv`; their digest is in the analyzer's version.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Sequence
@@ -74,6 +75,7 @@ _SENTENCE_END = frozenset(".!?;:\n؟؛")
 _CLAUSE_END = _SENTENCE_END | frozenset(',()"«»“”—–،')
 _OPENING_QUOTES = frozenset("«“„‘")
 _CLOSING_QUOTES = frozenset("»”’")
+_QUOTE_RE = re.compile("[\"'«»“”„‘’]")
 _PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", "كال", "ال", "لل")
 
 Phrase = tuple[str, ...]
@@ -193,13 +195,15 @@ def find_attacks(text: str) -> list[Attack]:
         clause[i] = clause[i - 1] + any(c in _CLAUSE_END for c in between)
     seen = _Words(words, spans, sentence, clause)
     found: list[Attack] = []
+    quotes: _Quotes | None = None
     for i in (i for i, word in enumerate(words) if word in known.starts):
         if found and spans[i][0] < found[-1].end:
             continue  # within a statement found ("we should kill ...")
         attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _declared(seen, i)
         if attack is None or _before(seen, "frame", i, _FRAME_BACK):
             continue
-        if not _quoted(text, attack.start, attack.end):
+        quotes = quotes or _Quotes.of(text)
+        if not quotes.around(attack.start, attack.end):
             found.append(attack)
     return found
 
@@ -302,17 +306,36 @@ def _declared(seen: _Words, at: int) -> Attack | None:
     return seen.attack(at, end - 1, stated, range(at, at + said[0]), group[1])
 
 
-def _quoted(text: str, start: int, end: int) -> bool:
-    """Whether `text[start:end]` stands within quotation marks on its line."""
-    line = text.rfind("\n", 0, start) + 1
-    opened = 0
-    for i in range(line, start):
-        mark = _quote_mark(text, i)
-        opened = opened + 1 if mark == "open" else max(0, opened - 1) if mark == "close" else opened
-    if not opened:
-        return False
-    stop = text.find("\n", end)
-    return any(_quote_mark(text, i) == "close" for i in range(end, len(text) if stop < 0 else stop))
+@dataclass(frozen=True, slots=True)
+class _Quotes:
+    """A text's quotation marks, read once, to tell a quoted statement."""
+
+    at: Sequence[int]
+    """Positions of the marks, in order."""
+    open: Sequence[int]
+    """After each, how many quotations are open."""
+    closes: Sequence[bool]
+    """From each on, whether a closing mark comes."""
+
+    @classmethod
+    def of(cls, text: str) -> _Quotes:
+        found = [(m.start(), _quote_mark(text, m.start())) for m in _QUOTE_RE.finditer(text)]
+        marks = [(i, mark) for i, mark in found if mark is not None]
+        opened, depth = [], 0
+        for _, mark in marks:
+            depth = max(0, depth + (1 if mark == "open" else -1))
+            opened.append(depth)
+        closes = [mark == "close" for _, mark in marks]
+        for k in range(len(marks) - 2, -1, -1):
+            closes[k] = closes[k] or closes[k + 1]
+        return cls([i for i, _ in marks], opened, closes)
+
+    def around(self, start: int, end: int) -> bool:
+        """Whether `start:end` stands within quotation marks."""
+        before = bisect.bisect_left(self.at, start) - 1
+        after = bisect.bisect_left(self.at, end)
+        opened = before >= 0 and self.open[before] > 0
+        return opened and after < len(self.at) and self.closes[after]
 
 
 def _quote_mark(text: str, i: int) -> str | None:
