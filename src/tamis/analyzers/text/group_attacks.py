@@ -312,7 +312,7 @@ class _Quotes:
 
     at: Sequence[int]
     """Positions of the marks, in order."""
-    open: Sequence[int]
+    depth: Sequence[int]
     """After each, how many quotations are open."""
     closes: Sequence[bool]
     """From each on, whether a closing mark comes."""
@@ -334,7 +334,7 @@ class _Quotes:
         """Whether `start:end` stands within quotation marks."""
         before = bisect.bisect_left(self.at, start) - 1
         after = bisect.bisect_left(self.at, end)
-        opened = before >= 0 and self.open[before] > 0
+        opened = before >= 0 and self.depth[before] > 0
         return opened and after < len(self.at) and self.closes[after]
 
 
