@@ -281,10 +281,11 @@ def _harmed(seen: _Words, at: int) -> range | None:
 def _declared(seen: _Words, at: int) -> Attack | None:
     """A declared hatred of a group or a call to violence against it, not denied just before,
     as a verb, of the whole group."""
-    kind, said = next(
-        ((kind, said) for kind in ("hatred", "threat", "harm") if (said := seen.match(kind, at))),
-        ("", None),
-    )
+    kind, said = "", None
+    for kind in ("hatred", "threat", "harm"):
+        said = seen.match(kind, at)
+        if said is not None:
+            break
     if said is None or _before(seen, "negation", at, 2):  # "I don't hate", "no odio"
         return None
     opens = not seen.together(at, at - 1)
