@@ -195,6 +195,122 @@ def test_reported_denied_or_narrowed_violence_is_not_a_threat(text: str) -> None
     assert _found(text, "hate/threat") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "category"),
+    [
+        (
+            "I think that Muslims should all be killed.",
+            "Muslims should all be killed",
+            "hate/threat",
+        ),
+        ("I honestly believe refugees are vermin", "refugees are vermin", "hate"),
+        ("Je pense que les juifs sont des parasites", "juifs sont des parasites", "hate"),
+        ("Muslims make me sick", "Muslims make me sick", "hate"),
+        ("Los gitanos me dan asco", "gitanos me dan asco", "hate"),
+    ],
+)
+def test_the_speakers_own_opinion_is_said_not_reported(text: str, span: str, category: str) -> None:
+    assert _found(text, category) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't think Muslims are rats",
+        "People think Muslims are rats",
+        "They believe refugees are vermin",
+        "I think saying Muslims are rats is wrong",
+        "Je ne pense pas que les juifs sont des parasites",
+    ],
+)
+def test_opinions_denied_or_of_others_are_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("I'm going to shoot the next Muslim I see.", "shoot the next Muslim"),
+        ("I will kill every Jew I meet", "kill every Jew"),
+        ("Every Muslim should be killed", "Muslim should be killed"),
+        ("Je vais tirer sur le prochain arabe que je vois", "tirer sur le prochain arabe"),
+        ("Chaque juif doit mourir", "juif doit mourir"),
+        ("Voy a disparar al próximo gitano que vea", "disparar al próximo gitano"),
+        ("Todo gitano debería morir", "gitano debería morir"),
+        ("سأقتل أول يهودي أراه", "سأقتل أول يهودي"),
+        ("كل يهودي يجب قتله", "يهودي يجب قتله"),
+        ("We should get rid of immigrants once and for all", "get rid of immigrants"),
+        ("Il faut se débarrasser des immigrés", "se débarrasser des immigrés"),
+        ("يجب التخلص من اللاجئين", "يجب التخلص من اللاجئين"),
+    ],
+)
+def test_a_threat_to_any_one_of_a_group_is_a_threat_to_the_group(text: str, span: str) -> None:
+    assert _found(text, "hate/threat") == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We should kill the next bus driver",
+        "Kill the next song",
+        "The next Muslim I meet will be my friend",
+        "I will help every immigrant I meet",
+        "Not every Muslim should be killed",
+        "Every Muslim is welcome here",
+        "I'd kill for every woman I know",
+    ],
+)
+def test_one_person_named_without_a_threat_is_not(text: str) -> None:
+    assert _found(text, "hate/threat") == []
+    assert _found(text) == []
+
+
+def test_a_single_member_is_threatened_but_not_called_names_in_the_plurals_lists() -> None:
+    assert _found("I hate every single Muslim") == ["I hate every single Muslim"]
+    assert _found("I hate every woman who cheats") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "category"),
+    [
+        ("Muslims? Kill them all.", "Kill them all", "hate/threat"),
+        ("Immigrants are everywhere. We should kill them all", "kill them all", "hate/threat"),
+        (
+            "I have met many Muslims and I hate every single one of them.",
+            "I hate every single one of them",
+            "hate",
+        ),
+        ("Les Roms, il faut tous les tuer", "tous les tuer", "hate/threat"),
+        ("Les Roms ? Tuez-les tous !", "Tuez-les tous", "hate/threat"),
+        ("Les juifs ? Je les déteste.", "Je les déteste", "hate"),
+        ("Los gitanos... hay que matarlos a todos", "matarlos", "hate/threat"),
+        ("Los inmigrantes, los odio", "los odio", "hate"),
+        ("اليهود؟ اقتلوهم جميعا", "اقتلوهم", "hate/threat"),
+        ("المهاجرين، أكرههم", "أكرههم", "hate"),
+        ("العرب خاصنا نقتلوهم", "خاصنا نقتلوهم", "hate/threat"),
+    ],
+)
+def test_a_pronoun_after_a_group_stands_for_it(text: str, span: str, category: str) -> None:
+    assert _found(text, category) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hate them",
+        "Kill them all",
+        "Muslims. The weather is nice today. The neighbours are loud. Kill them all",
+        "I love Muslims and I hate them being attacked",
+        "Refugees fleeing war are attacked by gangs. Police kill them",
+        "Los inmigrantes, no los odio",
+        "Les femmes ? Je ne les déteste pas.",
+        "I don't hate them, Muslims are fine",
+    ],
+)
+def test_a_pronoun_without_a_group_just_before_or_a_threat_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
 def test_quotation_marks_around_a_word_or_an_apostrophe_do_not_hide_a_statement() -> None:
     assert _found('The "refugees" are rats') == ['refugees" are rats']
     assert _found("Don't you see? Muslims are rats") == ["Muslims are rats"]

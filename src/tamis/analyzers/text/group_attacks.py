@@ -14,11 +14,16 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   hate all the ...", "death to all the ...", not "... who steal" or "... being insulted"),
   a violent verb counting as a call after one ("we should kill", "hay que matar") or opening
   its sentence ("Kill all the ..."), not after a subject ("police kill ...");
+- a threat to any one member stands for the group ("kill the next Muslim I see", "chaque
+  juif doit mourir"), and so does a pronoun after a group named in its sentence or the one
+  before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم"): the
+  nearest group is taken for it, which a sentence naming another plural between can mislead;
 - not when a negation stands between them ("are not rats"), unless a word turns it into
   "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا"), nor when one stands
   just before the group or the hatred ("not all Muslims", "no odio");
 - not when a word that reports or refutes the statement comes before it in the sentence
-  ("saying immigrants are rats is disgusting"), as counter-speech does, nor when the
+  ("saying immigrants are rats is disgusting", "they think"), as counter-speech does, unless
+  it is the speaker's own opinion ("I think ..."), nor when the
   statement stands within quotation marks ("'Muslims are terrorists' is a racist lie"):
   quoted, it is mentioned, not said.
 
@@ -51,7 +56,11 @@ _KINDS = (
     *("group", "likening", "derogation", "filler", "like", "negation", "restrict", "frame"),
     *("hatred", "object", "close", "opening"),
     *("threat", "harm", "vow", "must", "harmed"),
+    *("opinion", "one", "member", "sighted"),
+    *("them", "hatred-them", "threat-them", "harm-them"),
 )
+_DECLARED = ("hatred", "threat", "harm", "hatred-them", "threat-them", "harm-them")
+"""Kinds that declare hatred or call for violence, the object after them or (`-them`) in them."""
 _CATEGORIES = {
     "likening": ("hate",),
     "derogation": ("hate",),
@@ -66,8 +75,12 @@ _NEGATION_BACK = 3
 """Words before a group searched for a negation of the whole statement ("not all ...")."""
 _FRAME_BACK = 8
 """Words before a group searched for a frame."""
+_OPINION_BACK = 2
+"""Words before the frames searched for an opinion that holds one ("I think", "je pense")."""
 _VOW_BACK = 4
 """Words before a violent verb searched for the call that makes it one ("we need to ...")."""
+_ANTECEDENT_BACK = 30
+"""Words before a pronoun object searched for the group it stands for."""
 _HARMED_GAP = 2
 """Words at most between a call ("should") and what should befall the group ("be killed")."""
 _WORD_RE = re.compile(r"\w+")
@@ -90,7 +103,8 @@ class Lists:
     aliases: dict[str, str]
     """A listed Arabic-script word behind a proclitic (والعرب) -> the word as listed."""
     groups: frozenset[str]
-    """First words of groups: every attack names one, so a text holding none is done with."""
+    """First words of groups and members: every attack names one, so a text holding none is
+    done with."""
     starts: frozenset[str]
     """First words of groups, likenings, hatreds and threats: where an attack can begin."""
 
@@ -144,8 +158,8 @@ def lists() -> Lists:
         for prefix in _PROCLITICS
         if not (prefix.endswith("ال") and word.startswith("ال")) and prefix + word not in listed
     }
-    groups = frozenset(phrase[0] for phrase in phrases["group"])
-    leading = ("likening", "hatred", "threat", "harm")
+    groups = frozenset(phrase[0] for kind in ("group", "member") for phrase in phrases[kind])
+    leading = ("likening", *_DECLARED)
     starts = groups | {phrase[0] for kind in leading for phrase in phrases[kind]}
     return Lists(phrases, longest, aliases, groups, starts)
 
@@ -200,7 +214,7 @@ def find_attacks(text: str) -> list[Attack]:
         if found and spans[i][0] < found[-1].end:
             continue  # within a statement found ("we should kill ...")
         attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _declared(seen, i)
-        if attack is None or _before(seen, "frame", i, _FRAME_BACK):
+        if attack is None or _framed(seen, i):
             continue
         quotes = quotes or _Quotes.of(text)
         if not quotes.around(attack.start, attack.end):
@@ -215,6 +229,9 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     A derogation may stand before a likening ("are stupid rats"): the likening is preferred.
     """
     named = seen.match("group", group)
+    one = named is None
+    if one:
+        named = _member(seen, group)  # "every Muslim should ...": only a threat is said of one
     if named is None or _before(seen, "negation", group, _NEGATION_BACK):
         return None
     j = group + named[0]
@@ -227,11 +244,11 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
         harmed = _harmed(seen, j + must[0]) if must is not None and not negated else None
         if harmed is not None:
             return seen.attack(group, harmed[-1], "threat", range(j, harmed.stop), named[1])
-        likening = seen.match("likening", j)
+        likening = None if one else seen.match("likening", j)
         if likening is not None and not negated:
             words = range(j, j + likening[0])
             return seen.attack(group, words[-1], "likening", words, named[1])
-        said = seen.match("derogation", j)
+        said = None if one else seen.match("derogation", j)
         if said is not None and not negated and derogation is None:
             derogation = range(j, j + said[0])
         negation = seen.match("negation", j) is not None
@@ -280,31 +297,69 @@ def _harmed(seen: _Words, at: int) -> range | None:
 
 def _declared(seen: _Words, at: int) -> Attack | None:
     """A declared hatred of a group or a call to violence against it, not denied just before,
-    as a verb, of the whole group."""
+    as a verb, of the whole group or of a pronoun standing for it."""
     kind, said = "", None
-    for kind in ("hatred", "threat", "harm"):
+    for kind in _DECLARED:
         said = seen.match(kind, at)
         if said is not None:
             break
     if said is None or _before(seen, "negation", at, 2):  # "I don't hate", "no odio"
         return None
+    base = kind.removesuffix("-them")
     opens = not seen.together(at, at - 1)
-    if kind == "harm" and not (opens or _before(seen, "vow", at, _VOW_BACK)):
+    if base == "harm" and not (opens or _before(seen, "vow", at, _VOW_BACK)):
         return None  # "police kill ..."
     if not opens and seen.match("opening", at) == said:
         return None
-    k = at + said[0]
+    first = at + said[0]
+    # "je les déteste", "matarlos", "اقتلوهم": the phrase holds its object, a pronoun
+    target = _antecedent(seen, at, first) if kind != base else _object(seen, at, first)
+    if target is None:
+        return None
+    stated = "hatred" if base == "hatred" else "threat"
+    return seen.attack(at, target[0] - 1, stated, range(at, first), target[1])
+
+
+def _object(seen: _Words, at: int, first: int) -> tuple[int, str] | None:
+    """Where the object of a hatred or call said at `at` ends, and its group's language: the
+    whole group ("all the Jews"), any one of it ("the next Muslim") or a pronoun ("them all")."""
+    k = first
     while seen.together(at, k) and seen.match("object", k) and not seen.match("group", k):
         k += 1
     group = seen.match("group", k) if seen.together(at, k) else None
+    if group is None:  # "the next Muslim", "chaque juif"
+        for j in range(first, k + 1):
+            one = seen.match("one", j)
+            if one is not None and seen.together(at, j + one[0]):
+                k, group = j + one[0], seen.match("member", j + one[0])
+                break
     if group is None:
-        return None
+        them = seen.match("them", first) if seen.together(at, first) else None
+        return None if them is None else _antecedent(seen, at, first + them[0])
     end = k + group[0]
-    narrowed = end < len(seen.words) and seen.clause[end] == seen.clause[k]
-    if narrowed and not seen.match("close", end):
-        return None  # "who steal", "being insulted", "Chinese food"
-    stated = "hatred" if kind == "hatred" else "threat"
-    return seen.attack(at, end - 1, stated, range(at, at + said[0]), group[1])
+    return None if _narrowed(seen, end) else (end, group[1])
+
+
+def _antecedent(seen: _Words, at: int, end: int) -> tuple[int, str] | None:
+    """For a pronoun object ending at `end`, the language of the group it stands for: the
+    nearest named before `at`, in its sentence or the one before."""
+    if _narrowed(seen, end):
+        return None
+    for k in range(at - 1, max(-1, at - _ANTECEDENT_BACK - 1), -1):
+        if seen.sentence[k] < seen.sentence[at] - 1:
+            break
+        group = seen.match("group", k)
+        if group is not None:
+            return end, group[1]
+    return None
+
+
+def _narrowed(seen: _Words, end: int) -> bool:
+    """Whether the words after an object ending at `end` narrow it ("who steal", "being
+    insulted", "Chinese food"); not "and", "so" or, after one member, "I see"."""
+    if end >= len(seen.words) or seen.clause[end] != seen.clause[end - 1]:
+        return False
+    return not (seen.match("close", end) or seen.match("sighted", end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +413,34 @@ def _quote_mark(text: str, i: int) -> str | None:
     return None
 
 
+def _member(seen: _Words, at: int) -> tuple[int, str] | None:
+    """A singular member of a group at `at` just after what makes it any of them ("the next",
+    "every", "chaque", "كل"): the words it spans and its language."""
+    member = seen.match("member", at)
+    if member is None:
+        return None
+    for k in range(max(0, at - lists().longest), at):
+        one = seen.match("one", k)
+        if one is not None and k + one[0] == at and seen.together(at, k):
+            return member
+    return None
+
+
+def _framed(seen: _Words, at: int) -> bool:
+    """Whether a frame stands in the words before a group, in its sentence, other than in the
+    speaker's own opinion ("I think ...", "je pense que ..."; not "I don't think", "they think")."""
+    k = max(0, at - _FRAME_BACK - _OPINION_BACK)
+    while k < at:
+        opinion = seen.match("opinion", k) if seen.together(at, k) else None
+        if opinion is not None:
+            k += opinion[0]
+            continue
+        if k >= at - _FRAME_BACK and seen.together(at, k) and seen.match("frame", k):
+            return True
+        k += 1
+    return False
+
+
 def _before(seen: _Words, kind: str, at: int, back: int) -> bool:
     """Whether a phrase of `kind` starts in the `back` words before `at`, in its sentence."""
     return any(
@@ -371,7 +454,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.2.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.3.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
