@@ -311,6 +311,32 @@ def test_a_pronoun_without_a_group_just_before_or_a_threat_is_not(text: str) -> 
     assert _found(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Muslims belong in a zoo", "Muslims belong in a zoo"),
+        ("Immigrants don't deserve to live", "Immigrants don't deserve to live"),
+        ("Les immigrés doivent rentrer chez eux", "immigrés doivent rentrer chez eux"),
+        ("Los inmigrantes no merecen vivir", "inmigrantes no merecen vivir"),
+        ("المهاجرين لا يستحقون الحياة", "المهاجرين لا يستحقون الحياة"),
+    ],
+)
+def test_exclusion_and_implied_derogation_are_found(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Immigrants deserve to live in peace",
+        "Women should go back to work after the holidays",
+        "Immigrants are not a burden on society",
+    ],
+)
+def test_their_look_alikes_are_not(text: str) -> None:
+    assert _found(text) == []
+
+
 def test_quotation_marks_around_a_word_or_an_apostrophe_do_not_hide_a_statement() -> None:
     assert _found('The "refugees" are rats') == ['refugees" are rats']
     assert _found("Don't you see? Muslims are rats") == ["Muslims are rats"]
