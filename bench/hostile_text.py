@@ -33,6 +33,12 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "dashes and dots (-.-.)": lambda n: "-." * (n // 2),
     "exclamation marks after a letter (a!!!)": lambda n: "a" + "!" * (n - 1),
     "digits and exclamation marks (1!1!)": lambda n: "1!" * (n // 2),
+    "group attacks and pronouns": lambda n: (
+        "Muslims? I hate them. 'Jews are rats', les Roms il faut tous les tuer. " * n
+    )[:n],
+    "articles between a group and a threat (les les)": lambda n: (
+        "les juifs les les les les tous les tuer " * n
+    )[:n],
 }
 
 

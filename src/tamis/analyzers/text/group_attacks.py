@@ -99,7 +99,8 @@ class Lists:
     """Per kind, the phrases of every language (as word tuples), and each phrase's language."""
 
     phrases: dict[str, dict[Phrase, str]]
-    longest: int
+    longest: dict[str, int]
+    """Per kind, the words its longest phrase spans."""
     aliases: dict[str, str]
     """A listed Arabic-script word behind a proclitic (والعرب) -> the word as listed."""
     groups: frozenset[str]
@@ -111,7 +112,7 @@ class Lists:
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
         table = self.phrases[kind]
-        for size in range(min(self.longest, len(words) - at), 0, -1):
+        for size in range(min(self.longest[kind], len(words) - at), 0, -1):
             language = table.get(tuple(words[at : at + size]))
             if language is not None:
                 return size, language
@@ -140,7 +141,7 @@ class Attack:
 @cache
 def lists() -> Lists:
     phrases: dict[str, dict[Phrase, str]] = {kind: {} for kind in _KINDS}
-    longest = 1
+    longest = dict.fromkeys(_KINDS, 0)
     for line in _DATA.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -149,7 +150,7 @@ def lists() -> Lists:
             words = tuple(_WORD_RE.findall(normalize(raw).text))
             if words:
                 phrases[kind].setdefault(words, language)
-                longest = max(longest, len(words))
+                longest[kind] = max(longest[kind], len(words))
     listed = {word for table in phrases.values() for phrase in table for word in phrase}
     aliases = {
         prefix + word: word
@@ -419,7 +420,7 @@ def _member(seen: _Words, at: int) -> tuple[int, str] | None:
     member = seen.match("member", at)
     if member is None:
         return None
-    for k in range(max(0, at - lists().longest), at):
+    for k in range(max(0, at - lists().longest["one"]), at):
         one = seen.match("one", k)
         if one is not None and k + one[0] == at and seen.together(at, k):
             return member
