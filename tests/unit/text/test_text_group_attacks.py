@@ -288,6 +288,8 @@ def test_a_single_member_is_threatened_but_not_called_names_in_the_plurals_lists
         ("اليهود؟ اقتلوهم جميعا", "اقتلوهم", "hate/threat"),
         ("المهاجرين، أكرههم", "أكرههم", "hate"),
         ("العرب خاصنا نقتلوهم", "خاصنا نقتلوهم", "hate/threat"),
+        ("Los gitanos, muerte a ellos", "muerte a ellos", "hate/threat"),
+        ("اليهود الموت لهم", "الموت لهم", "hate/threat"),
     ],
 )
 def test_a_pronoun_after_a_group_stands_for_it(text: str, span: str, category: str) -> None:

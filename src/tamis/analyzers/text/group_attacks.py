@@ -59,8 +59,9 @@ _KINDS = (
     *("opinion", "one", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them"),
 )
-_DECLARED = ("hatred", "threat", "harm", "hatred-them", "threat-them", "harm-them")
-"""Kinds that declare hatred or call for violence, the object after them or (`-them`) in them."""
+_DECLARED = ("hatred-them", "threat-them", "harm-them", "hatred", "threat", "harm")
+"""Kinds that declare hatred or call for violence, the object in them (`-them`, tried first:
+"muerte a ellos" before "muerte a") or after them."""
 _CATEGORIES = {
     "likening": ("hate",),
     "derogation": ("hate",),
