@@ -108,7 +108,8 @@ class Lists:
     """First words of groups and members: every attack names one, so a text holding none is
     done with."""
     starts: frozenset[str]
-    """First words of groups, likenings, hatreds and threats: where an attack can begin."""
+    """First words of groups, members, likenings, hatreds and threats: where an attack can
+    begin."""
 
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
@@ -226,14 +227,15 @@ def find_attacks(text: str) -> list[Attack]:
 
 def _said_of_group(seen: _Words, group: int) -> Attack | None:
     """A group at `group`, then within a few words a call for violence, a likening or else a
-    derogation, not denied.
+    derogation, not denied; or any one member of it, of whom only a call for violence is read
+    (the likenings and derogations are listed in the plural).
 
     A derogation may stand before a likening ("are stupid rats"): the likening is preferred.
     """
     named = seen.match("group", group)
     one = named is None
     if one:
-        named = _member(seen, group)  # "every Muslim should ...": only a threat is said of one
+        named = _member(seen, group)  # "every Muslim should ..."
     if named is None or _before(seen, "negation", group, _NEGATION_BACK):
         return None
     j = group + named[0]
@@ -264,6 +266,19 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     if derogation is None:
         return None
     return seen.attack(group, derogation[-1], "derogation", derogation, named[1])
+
+
+def _member(seen: _Words, at: int) -> tuple[int, str] | None:
+    """A singular member of a group at `at` just after what makes it any of them ("the next",
+    "every", "chaque", "كل"): the words it spans and its language."""
+    member = seen.match("member", at)
+    if member is None:
+        return None
+    for k in range(max(0, at - lists().longest["one"]), at):
+        one = seen.match("one", k)
+        if one is not None and k + one[0] == at and seen.together(at, k):
+            return member
+    return None
 
 
 def _likening_of_group(seen: _Words, at: int) -> Attack | None:
@@ -343,7 +358,7 @@ def _object(seen: _Words, at: int, first: int) -> tuple[int, str] | None:
 
 
 def _antecedent(seen: _Words, at: int, end: int) -> tuple[int, str] | None:
-    """For a pronoun object ending at `end`, the language of the group it stands for: the
+    """`end` and the language of the group a pronoun object ending there stands for: the
     nearest named before `at`, in its sentence or the one before."""
     if _narrowed(seen, end):
         return None
@@ -412,19 +427,6 @@ def _quote_mark(text: str, i: int) -> str | None:
         return "open"
     if before and not after:
         return "close"
-    return None
-
-
-def _member(seen: _Words, at: int) -> tuple[int, str] | None:
-    """A singular member of a group at `at` just after what makes it any of them ("the next",
-    "every", "chaque", "كل"): the words it spans and its language."""
-    member = seen.match("member", at)
-    if member is None:
-        return None
-    for k in range(max(0, at - lists().longest["one"]), at):
-        one = seen.match("one", k)
-        if one is not None and k + one[0] == at and seen.together(at, k):
-            return member
     return None
 
 
