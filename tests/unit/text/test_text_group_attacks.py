@@ -339,6 +339,171 @@ def test_their_look_alikes_are_not(text: str) -> None:
     assert _found(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Muslims are attacked every day. They are rats.", "They are rats"),
+        ("Les Roms volent. Ils sont des parasites.", "Ils sont des parasites"),
+        ("Les juifs, ce sont des rats.", "juifs, ce sont des rats"),
+        ("Los inmigrantes llegan cada día. Son ratas.", "Son ratas"),
+        ("اليهود في كل مكان. هم حشرات", "هم حشرات"),
+    ],
+)
+def test_a_subject_pronoun_after_a_group_stands_for_it(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Refugees fled the war. They are victims.",
+        "They are rats.",
+        "Immigrants arrived yesterday. Police say they are criminals.",
+        "Los inmigrantes llegaron ayer. Son muchos.",
+        "Los gitanos viven aquí. Mis vecinos son ratas.",
+        "Son ratas los que roban.",
+    ],
+)
+def test_a_subject_pronoun_without_a_group_or_a_statement_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Women are not capable of anything.", "Women are not capable"),
+        ("Jews are never trustworthy.", "Jews are never trustworthy"),
+        ("Immigrants will never be real citizens.", "Immigrants will never be real citizens"),
+        (
+            "Les musulmans ne sont pas des êtres humains.",
+            "musulmans ne sont pas des êtres humains",
+        ),
+        ("Las mujeres no son capaces de nada.", "mujeres no son capaces"),
+        ("اليهود ليسوا بشرا", "اليهود ليسوا بشرا"),
+    ],
+)
+def test_a_quality_every_person_has_denied_to_a_group_is_derogation(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims are not terrorists.",
+        "Immigrants are not only welcome, they are needed.",
+        "Women are not stupid, they are smart.",
+        "Muslims are not allowed to eat pork.",
+        "Immigrants are not happy with the new law.",
+        "Trans people are not mentally ill.",
+    ],
+)
+def test_a_denied_fault_or_an_ordinary_denial_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Aren't immigrants just parasites?", "immigrants just parasites"),
+        ("¿No son los gitanos unos ladrones?", "gitanos unos ladrones"),
+        ("Pourquoi les juifs sont-ils si dégoûtants ?", "juifs sont-ils si dégoûtants"),
+        ("لماذا اليهود مقرفون جدا؟", "اليهود مقرفون"),
+    ],
+)
+def test_a_question_that_asserts_is_found(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+def test_a_question_opening_is_not_a_denial_but_not_all_still_is() -> None:
+    assert _found("Aren't Muslims people too?") == []
+    assert _found("Not all immigrants are criminals.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Muslims should not be allowed to vote.", "Muslims should not be allowed to vote"),
+        (
+            "Gay people should be kept away from children.",
+            "Gay people should be kept away from children",
+        ),
+        ("Les femmes doivent rester à la cuisine.", "femmes doivent rester à la cuisine"),
+        (
+            "Les immigrés ne devraient pas avoir le droit de voter.",
+            "immigrés ne devraient pas avoir le droit de voter",
+        ),
+        ("Las mujeres deberían quedarse en la cocina.", "mujeres deberían quedarse en la cocina"),
+        ("المهاجرين يجب طردهم", "المهاجرين يجب طردهم"),
+        ("Black lives don't matter.", "Black lives don't matter"),
+        ("Trans people are all mentally ill.", "Trans people are all mentally ill"),
+    ],
+)
+def test_a_call_for_exclusion_is_derogation_not_a_threat(text: str, span: str) -> None:
+    assert _found(text) == [span]
+    assert _found(text, "hate/threat") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Women should not be allowed to be paid less.",
+        "Muslims should be allowed to vote.",
+        "The refugees should stay at home during the lockdown.",
+        "Black lives matter.",
+        "Saying black lives don't matter is racist.",
+    ],
+)
+def test_rights_defended_and_ordinary_advice_are_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Killing Muslims is the right thing to do.", "Killing Muslims is the right thing to do"),
+        ("Murdering immigrants should be legal.", "Murdering immigrants should be legal"),
+        ("Tuer des juifs est normal.", "Tuer des juifs est normal"),
+        ("Matar gitanos es lo correcto.", "Matar gitanos es lo correcto"),
+        ("قتل اليهود واجب", "قتل اليهود واجب"),
+    ],
+)
+def test_violence_against_a_group_called_right_is_a_threat(text: str, span: str) -> None:
+    assert _found(text, "hate/threat") == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Killing Muslims is wrong.",
+        "Killing immigrants is never justified.",
+        "Tuer des juifs est un crime.",
+        "Matar gitanos no está bien.",
+        "قتل اليهود حرام",
+        "Killing rats is fine.",
+        "Shooting photos of immigrants is the right thing for this story.",
+    ],
+)
+def test_violence_condemned_or_not_against_a_group_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Je ne supporte pas les arabes.", "Je ne supporte pas les arabes"),
+        ("No soporto a los gitanos.", "No soporto a los gitanos"),
+        ("لا أطيق اليهود", "لا أطيق اليهود"),
+    ],
+)
+def test_hatred_said_with_a_negation_is_hatred(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+def test_such_hatred_of_some_of_a_group_is_not() -> None:
+    assert _found("Je ne supporte pas les arabes qui crient.") == []
+    assert _found("No soporto a los gitanos que roban.") == []
+
+
 def test_quotation_marks_around_a_word_or_an_apostrophe_do_not_hide_a_statement() -> None:
     assert _found('The "refugees" are rats') == ['refugees" are rats']
     assert _found("Don't you see? Muslims are rats") == ["Muslims are rats"]

@@ -8,19 +8,24 @@ and that shape can be written down. This analyzer looks for it in the normalised
 lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and Darija:
 
 - a group, then within four words that may stand between ("are nothing but filthy") a
-  likening, a derogation or a call for what should befall it ("should all be killed",
-  "doivent mourir"), in the same sentence; or a likening, "like", then a group ("vermin like
-  ..."); or a speaker's hatred or a call to violence, then the group as its whole object ("I
+  likening, a derogation, a call for what should befall it ("should all be killed",
+  "doivent mourir") or for its exclusion ("should not be allowed to vote", "doivent rester
+  à la cuisine"), or a quality every person has, denied ("are not human beings", "no son
+  capaces"), in the same sentence; or a likening, "like", then a group ("vermin like ...");
+  or violence against a group called right ("killing Muslims is the right thing", "قتل
+  اليهود واجب"); or a speaker's hatred or a call to violence, then the group as its whole object ("I
   hate all the ...", "death to all the ...", not "... who steal" or "... being insulted"),
   a violent verb counting as a call after one ("we should kill", "hay que matar") or opening
   its sentence ("Kill all the ..."), not after a subject ("police kill ...");
 - a threat to any one member stands for the group ("kill the next Muslim I see", "chaque
   juif doit mourir"), and so does a pronoun after a group named in its sentence or the one
-  before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم"): the
-  nearest group is taken for it, which a sentence naming another plural between can mislead;
+  before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم";
+  "... They are rats", "... Son ratas"): the nearest group is taken for it, which a
+  sentence naming another plural between can mislead;
 - not when a negation stands between them ("are not rats"), unless a word turns it into
   "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا"), nor when one stands
-  just before the group or the hatred ("not all Muslims", "no odio");
+  just before the group or the hatred ("not all Muslims", "no odio"), other than the
+  question opening the sentence ("Aren't immigrants just parasites?");
 - not when a word that reports or refutes the statement comes before it in the sentence
   ("saying immigrants are rats is disgusting", "they think"), as counter-speech does, unless
   it is the speaker's own opinion ("I think ..."), nor when the
@@ -57,7 +62,8 @@ _KINDS = (
     *("hatred", "object", "close", "opening"),
     *("threat", "harm", "vow", "must", "harmed"),
     *("opinion", "one", "member", "sighted"),
-    *("them", "hatred-them", "threat-them", "harm-them"),
+    *("them", "hatred-them", "threat-them", "harm-them", "they"),
+    *("worth", "excluded", "harming", "approval", "asking"),
 )
 _DECLARED = ("hatred-them", "threat-them", "harm-them", "hatred", "threat", "harm")
 """Kinds that declare hatred or call for violence, the object in them (`-them`, tried first:
@@ -102,6 +108,8 @@ class Lists:
     phrases: dict[str, dict[Phrase, str]]
     longest: dict[str, int]
     """Per kind, the words its longest phrase spans."""
+    firsts: dict[str, frozenset[str]]
+    """Per kind, the first words of its phrases: most words start none."""
     aliases: dict[str, str]
     """A listed Arabic-script word behind a proclitic (والعرب) -> the word as listed."""
     groups: frozenset[str]
@@ -113,6 +121,8 @@ class Lists:
 
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
+        if words[at] not in self.firsts[kind]:
+            return None
         table = self.phrases[kind]
         for size in range(min(self.longest[kind], len(words) - at), 0, -1):
             language = table.get(tuple(words[at : at + size]))
@@ -127,7 +137,8 @@ class Attack:
     end: int
     """Span in the normalised text."""
     kind: str
-    """`likening`, `derogation`, `hatred` or `threat`: what the statement does to the group."""
+    """`likening`, `derogation`, `hatred` or `threat`: what the statement does to the group
+    (a call for exclusion is a derogation; violence called right is a threat)."""
     said: Sequence[str]
     """The words of the likening, derogation, hatred or threat."""
     language: str
@@ -161,10 +172,11 @@ def lists() -> Lists:
         for prefix in _PROCLITICS
         if not (prefix.endswith("ال") and word.startswith("ال")) and prefix + word not in listed
     }
-    groups = frozenset(phrase[0] for kind in ("group", "member") for phrase in phrases[kind])
-    leading = ("likening", *_DECLARED)
-    starts = groups | {phrase[0] for kind in leading for phrase in phrases[kind]}
-    return Lists(phrases, longest, aliases, groups, starts)
+    firsts = {kind: frozenset(phrase[0] for phrase in table) for kind, table in phrases.items()}
+    groups = firsts["group"] | firsts["member"]
+    leading = ("likening", "they", "harming", *_DECLARED)
+    starts = groups.union(*(firsts[kind] for kind in leading))
+    return Lists(phrases, longest, firsts, aliases, groups, starts)
 
 
 @cache
@@ -216,7 +228,12 @@ def find_attacks(text: str) -> list[Attack]:
     for i in (i for i, word in enumerate(words) if word in known.starts):
         if found and spans[i][0] < found[-1].end:
             continue  # within a statement found ("we should kill ...")
-        attack = _said_of_group(seen, i) or _likening_of_group(seen, i) or _declared(seen, i)
+        attack = (
+            _said_of_group(seen, i)
+            or _likening_of_group(seen, i)
+            or _declared(seen, i)
+            or _approved(seen, i)
+        )
         if attack is None or _framed(seen, i):
             continue
         quotes = quotes or _Quotes.of(text)
@@ -226,17 +243,17 @@ def find_attacks(text: str) -> list[Attack]:
 
 
 def _said_of_group(seen: _Words, group: int) -> Attack | None:
-    """A group at `group`, then within a few words a call for violence, a likening or else a
-    derogation, not denied; or any one member of it, of whom only a call for violence is read
-    (the likenings and derogations are listed in the plural).
+    """A group at `group` (or a pronoun standing for one), then within a few words a call for
+    violence or exclusion, a likening or else a derogation, not denied, or a quality every
+    person has, denied ("are not human beings"); or any one member of it, of whom only a
+    call is read (the likenings and derogations are listed in the plural).
 
     A derogation may stand before a likening ("are stupid rats"): the likening is preferred.
     """
     named = seen.match("group", group)
-    one = named is None
-    if one:
-        named = _member(seen, group)  # "every Muslim should ..."
-    if named is None or _before(seen, "negation", group, _NEGATION_BACK):
+    one = named is None and (named := _member(seen, group)) is not None  # "every Muslim"
+    named = named or _subject(seen, group)  # "... They are rats"
+    if named is None or _denied(seen, group):
         return None
     j = group + named[0]
     negated = False
@@ -245,15 +262,17 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
         if not seen.together(group, j):
             break
         must = seen.match("must", j)
-        harmed = _harmed(seen, j + must[0]) if must is not None and not negated else None
-        if harmed is not None:
-            return seen.attack(group, harmed[-1], "threat", range(j, harmed.stop), named[1])
+        for befalls, stated in (("harmed", "threat"), ("excluded", "derogation")):
+            call = _befalls(seen, j + must[0], befalls) if must and not negated else None
+            if call is not None:  # "should be killed", "should be deported"
+                return seen.attack(group, call[-1], stated, range(j, call.stop), named[1])
         likening = None if one else seen.match("likening", j)
         if likening is not None and not negated:
             words = range(j, j + likening[0])
             return seen.attack(group, words[-1], "likening", words, named[1])
-        said = None if one else seen.match("derogation", j)
-        if said is not None and not negated and derogation is None:
+        said = None if one or negated else seen.match("derogation", j)
+        said = said or (seen.match("worth", j) if negated and not one else None)
+        if said is not None and derogation is None:
             derogation = range(j, j + said[0])
         negation = seen.match("negation", j) is not None
         if seen.match("restrict", j):
@@ -281,6 +300,28 @@ def _member(seen: _Words, at: int) -> tuple[int, str] | None:
     return None
 
 
+def _subject(seen: _Words, at: int) -> tuple[int, str] | None:
+    """A subject pronoun at `at` ("they", "ils", "هم"; Spanish "son" opening its sentence)
+    standing for the group named nearest before it: the words it spans and that group's
+    language."""
+    pronoun = seen.match("they", at)
+    if pronoun is None or (seen.together(at, at - 1) and seen.match("opening", at) == pronoun):
+        return None
+    language = _antecedent(seen, at)
+    return None if language is None else (pronoun[0], language)
+
+
+def _denied(seen: _Words, at: int) -> bool:
+    """Whether a negation stands in the few words before a group, in its sentence ("not all
+    Muslims"), other than the question opening it ("Aren't Muslims just ...?")."""
+    k = at
+    while k > at - _NEGATION_BACK and seen.together(at, k - 1):
+        k -= 1
+    asking = None if seen.together(k, k - 1) else seen.match("asking", k)
+    k += asking[0] if asking is not None else 0
+    return any(seen.match("negation", j) is not None for j in range(k, at))
+
+
 def _likening_of_group(seen: _Words, at: int) -> Attack | None:
     """A likening, "like", then a group: "vermin like the Muslims"."""
     likening = seen.match("likening", at)
@@ -299,14 +340,15 @@ def _likening_of_group(seen: _Words, at: int) -> Attack | None:
     return seen.attack(at, k + group[0] - 1, "likening", range(at, j), group[1])
 
 
-def _harmed(seen: _Words, at: int) -> range | None:
-    """What a call says should befall a group ("be killed"), a few fillers after it, undenied."""
+def _befalls(seen: _Words, at: int, kind: str) -> range | None:
+    """What a call says should befall a group (`harmed`: "be killed"; `excluded`: "be
+    deported"), a few fillers after it, undenied."""
     for k in range(at, at + _HARMED_GAP + 1):
         if not seen.together(at - 1, k):
             return None
-        harmed = seen.match("harmed", k)
-        if harmed is not None:
-            return range(k, k + harmed[0])
+        befalls = seen.match(kind, k)
+        if befalls is not None:
+            return range(k, k + befalls[0])
         if seen.match("negation", k) or not seen.match("filler", k):
             return None
     return None
@@ -330,16 +372,46 @@ def _declared(seen: _Words, at: int) -> Attack | None:
         return None
     first = at + said[0]
     # "je les déteste", "matarlos", "اقتلوهم": the phrase holds its object, a pronoun
-    target = _antecedent(seen, at, first) if kind != base else _object(seen, at, first)
+    target = _pronoun(seen, at, first) if kind != base else _object(seen, at, first)
     if target is None:
         return None
     stated = "hatred" if base == "hatred" else "threat"
     return seen.attack(at, target[0] - 1, stated, range(at, first), target[1])
 
 
+def _approved(seen: _Words, at: int) -> Attack | None:
+    """Violence against a group called right or needed: "killing Muslims is the right thing",
+    "tuer des juifs est normal", "قتل اليهود واجب"; not "... is never justified"."""
+    act = seen.match("harming", at) or seen.match("harm", at)
+    if act is None or _before(seen, "negation", at, 2):
+        return None
+    end, group = _named(seen, at, at + act[0])
+    if group is None:
+        return None
+    for j in range(end, end + _HARMED_GAP + 1):
+        if not seen.together(at, j):
+            return None
+        approval = seen.match("approval", j)
+        if approval is not None:
+            return seen.attack(at, j + approval[0] - 1, "threat", range(at, at + act[0]), group)
+        if seen.match("negation", j) or not seen.match("filler", j):
+            return None
+    return None
+
+
 def _object(seen: _Words, at: int, first: int) -> tuple[int, str] | None:
     """Where the object of a hatred or call said at `at` ends, and its group's language: the
     whole group ("all the Jews"), any one of it ("the next Muslim") or a pronoun ("them all")."""
+    end, group = _named(seen, at, first)
+    if group is None:
+        them = seen.match("them", first) if seen.together(at, first) else None
+        return None if them is None else _pronoun(seen, at, first + them[0])
+    return None if _narrowed(seen, end) else (end, group)
+
+
+def _named(seen: _Words, at: int, first: int) -> tuple[int, str | None]:
+    """Where a group or one member named from `first` on, after a few object words ("all the
+    Jews", "the next Muslim"), in the sentence of `at`, ends, and its language (None if none)."""
     k = first
     while seen.together(at, k) and seen.match("object", k) and not seen.match("group", k):
         k += 1
@@ -350,24 +422,26 @@ def _object(seen: _Words, at: int, first: int) -> tuple[int, str] | None:
             if one is not None and seen.together(at, j + one[0]):
                 k, group = j + one[0], seen.match("member", j + one[0])
                 break
-    if group is None:
-        them = seen.match("them", first) if seen.together(at, first) else None
-        return None if them is None else _antecedent(seen, at, first + them[0])
-    end = k + group[0]
-    return None if _narrowed(seen, end) else (end, group[1])
+    return (k, None) if group is None else (k + group[0], group[1])
 
 
-def _antecedent(seen: _Words, at: int, end: int) -> tuple[int, str] | None:
-    """`end` and the language of the group a pronoun object ending there stands for: the
-    nearest named before `at`, in its sentence or the one before."""
-    if _narrowed(seen, end):
-        return None
+def _pronoun(seen: _Words, at: int, end: int) -> tuple[int, str] | None:
+    """`end` and the language of the group a pronoun object ending there stands for, unless
+    the words after it narrow it."""
+    language = None if _narrowed(seen, end) else _antecedent(seen, at)
+    return None if language is None else (end, language)
+
+
+def _antecedent(seen: _Words, at: int) -> str | None:
+    """The language of the group a pronoun at `at` stands for: the nearest named before it,
+    in its sentence or the one before, at most `_ANTECEDENT_BACK` words back."""
+    groups = lists().groups
     for k in range(at - 1, max(-1, at - _ANTECEDENT_BACK - 1), -1):
         if seen.sentence[k] < seen.sentence[at] - 1:
             break
-        group = seen.match("group", k)
+        group = seen.match("group", k) if seen.words[k] in groups else None
         if group is not None:
-            return end, group[1]
+            return group[1]
     return None
 
 
@@ -458,7 +532,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.3.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.4.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
