@@ -490,6 +490,34 @@ def test_violence_condemned_or_not_against_a_group_is_not(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "span"),
     [
+        ("Muslims are violent.", "Muslims are violent"),
+        ("Gay men are pedophiles.", "Gay men are pedophiles"),
+        ("Les juifs sont des lâches.", "juifs sont des lâches"),
+        ("Los gitanos son unos cobardes.", "gitanos son unos cobardes"),
+        ("اليهود هم جبناء", "اليهود هم جبناء"),
+    ],
+)
+def test_a_milder_derogation_said_of_a_group_is_found(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les hommes violents doivent être punis.",
+        "Los hombres violentos son un peligro.",
+        "Men who are violent should be jailed.",
+        "Immigrants are not dangerous.",
+        "Refugees are in danger of dying.",
+    ],
+)
+def test_a_milder_derogation_as_the_adjective_of_some_or_denied_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
         ("Je ne supporte pas les arabes.", "Je ne supporte pas les arabes"),
         ("No soporto a los gitanos.", "No soporto a los gitanos"),
         ("لا أطيق اليهود", "لا أطيق اليهود"),

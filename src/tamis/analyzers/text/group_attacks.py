@@ -63,7 +63,7 @@ _KINDS = (
     *("threat", "harm", "vow", "must", "harmed"),
     *("opinion", "one", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "they"),
-    *("worth", "excluded", "harming", "approval", "asking"),
+    *("worth", "excluded", "harming", "approval", "asking", "attribute"),
 )
 _DECLARED = ("hatred-them", "threat-them", "harm-them", "hatred", "threat", "harm")
 """Kinds that declare hatred or call for violence, the object in them (`-them`, tried first:
@@ -248,7 +248,9 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     person has, denied ("are not human beings"); or any one member of it, of whom only a
     call is read (the likenings and derogations are listed in the plural).
 
-    A derogation may stand before a likening ("are stupid rats"): the likening is preferred.
+    A derogation may stand before a likening ("are stupid rats"): the likening is preferred. A
+    milder one (`attribute`: "violent") needs a word between, not to be read in the adjective
+    that picks some of the group ("les hommes violents").
     """
     named = seen.match("group", group)
     one = named is None and (named := _member(seen, group)) is not None  # "every Muslim"
@@ -271,6 +273,7 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
             words = range(j, j + likening[0])
             return seen.attack(group, words[-1], "likening", words, named[1])
         said = None if one or negated else seen.match("derogation", j)
+        said = said or (None if one or negated or not gap else seen.match("attribute", j))
         said = said or (seen.match("worth", j) if negated and not one else None)
         if said is not None and derogation is None:
             derogation = range(j, j + said[0])
