@@ -247,6 +247,10 @@ def test_perspective_refusals_in_perspectives_shape(api: Api) -> None:
     payloads = [d["languageNotSupportedByAttributeError"] for d in error["details"]]
     assert [p["attribute"] for p in payloads] == ["INSULT", "PROFANITY"]
     assert payloads[0]["requestedLanguages"] == ["de"]
+    for odd in ("-", "", "_"):  # reduced to no code at all: the message names what was sent
+        r = _analyze(api, _comment("bonjour", "INSULT", languages=[odd]))
+        assert _error_type(r) == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE"
+        assert f"languages: {odd!r}." in r.json()["error"]["message"]
 
 
 def test_perspective_accepts_the_key_in_the_query_string(api: Api) -> None:

@@ -123,7 +123,7 @@ def analyze(rt: Runtime, *, tenant_id: str, request: AnalyzeRequest) -> dict[str
     if request.languages is not None:
         codes = [language_code(c) for c in request.languages]
         detected = tuple(rt.language_identifier.identify(text))
-        _check_languages(requested, codes, detected)
+        _check_languages(requested, request.languages, codes, detected)
         languages = stated(codes, text, detected)
     content = Content.of_text(text)
     verdict = judge_in(rt, tenant_id=tenant_id, content=content, languages=languages)
@@ -194,14 +194,18 @@ def _check(request: AnalyzeRequest) -> None:
 
 
 def _check_languages(
-    requested: list[str], codes: list[str], detected: tuple[Language, ...]
+    requested: list[str],
+    sent: tuple[str, ...],
+    codes: list[str],
+    detected: tuple[Language, ...],
 ) -> None:
-    foreign = [c for c in dict.fromkeys(codes) if c not in LANGUAGES]
+    foreign = [raw for raw, c in dict(zip(sent, codes, strict=True)).items() if c not in LANGUAGES]
     if foreign:
+        named = ", ".join(map(repr, foreign))
         raise PerspectiveError(
             "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
             f"Attribute {requested[0]} does not support request languages: "
-            f"{', '.join(foreign)}. tamis scores {', '.join(LANGUAGES)} (ary is Moroccan "
+            f"{named}. tamis scores {', '.join(LANGUAGES)} (ary is Moroccan "
             "Arabic); leave out 'languages' to have the comment's language detected",
             details=[
                 {
