@@ -250,15 +250,16 @@ class _Keys(_Repo):
             (k for k, _ in self.s.keys.values() if k.tenant_id == tenant_id), key=lambda k: k.id
         )
 
-    def revoke(self, *, tenant_id: str, key_id: str) -> ports.KeyRecord | None:
+    def revoke(self, *, tenant_id: str, key_id: str) -> tuple[ports.KeyRecord, bool] | None:
         found = self.s.keys.get(key_id)
         if found is None or found[0].tenant_id != tenant_id:
             return None
         record, digest = found
-        if record.revoked_at is None:
-            record = replace(record, revoked_at=utcnow())
-            self.s.keys[key_id] = (record, digest)
-        return record
+        if record.revoked_at is not None:
+            return record, False
+        record = replace(record, revoked_at=utcnow())
+        self.s.keys[key_id] = (record, digest)
+        return record, True
 
 
 class _Policies(_Repo):

@@ -3,7 +3,11 @@ from __future__ import annotations
 import base64
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from tamis.jobs.worker import run_one
+from tamis.store.sql import models as m
 from tests import drawn
 from tests.integration.conftest import Api
 
@@ -132,6 +136,20 @@ def test_scopes_and_revocation(api: Api) -> None:
     r = api.client.post("/v1/moderate", json={"text": "hi"}, headers=api.auth(narrow))
     assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
     assert api.client.post("/v1/moderate", json={"text": "hi"}).status_code == 401
+
+
+def test_revoking_a_key_again_changes_nothing_and_records_one_event(api: Api) -> None:
+    r = api.client.post(
+        "/v1/keys", json={"name": "site", "scopes": ["moderate"]}, headers=api.auth()
+    )
+    key_id = r.json()["id"]
+    first = api.client.delete(f"/v1/keys/{key_id}", headers=api.auth())
+    again = api.client.delete(f"/v1/keys/{key_id}", headers=api.auth())
+    assert first.status_code == again.status_code == 200
+    assert first.json()["revoked_at"] == again.json()["revoked_at"] is not None
+    with Session(api.rt.store.engines.write) as s:
+        events = s.scalars(select(m.Event.type).where(m.Event.subject == key_id)).all()
+    assert events == ["key.created", "key.revoked"]
 
 
 def test_every_creating_post_honours_idempotency_keys(api: Api) -> None:

@@ -69,10 +69,12 @@ def create(
 
 
 def revoke(tx: Transaction, cache: KeyCache, *, tenant_id: str, key_id: str) -> KeyRecord:
-    record = tx.keys.revoke(tenant_id=tenant_id, key_id=key_id)
-    if record is None:
+    revoked = tx.keys.revoke(tenant_id=tenant_id, key_id=key_id)
+    if revoked is None:
         raise NotFound(f"no API key {key_id!r} in this tenant")
-    tx.events.append(tenant_id=tenant_id, type="key.revoked", subject=key_id)
+    record, now = revoked
+    if now:  # a repeated revoke changes nothing and says nothing
+        tx.events.append(tenant_id=tenant_id, type="key.revoked", subject=key_id)
     cache.forget_key(key_id)
     return record
 

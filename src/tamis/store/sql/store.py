@@ -138,7 +138,7 @@ class SqlKeys(_Repo):
         )
         return [_key(r) for r in rows]
 
-    def revoke(self, *, tenant_id: str, key_id: str) -> ports.KeyRecord | None:
+    def revoke(self, *, tenant_id: str, key_id: str) -> tuple[ports.KeyRecord, bool] | None:
         row = self.s.scalar(
             select(m.ApiKey)
             .where(m.ApiKey.tenant_id == tenant_id, m.ApiKey.id == key_id)
@@ -146,10 +146,11 @@ class SqlKeys(_Repo):
         )
         if row is None:
             return None
-        if row.revoked_at is None:
+        now = row.revoked_at is None
+        if now:
             row.revoked_at = utcnow()
             self.s.flush()
-        return _key(row)
+        return _key(row), now
 
 
 class SqlPolicies(_Repo):
