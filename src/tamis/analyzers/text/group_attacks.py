@@ -13,10 +13,11 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   à la cuisine"), or a quality every person has, denied ("are not human beings", "no son
   capaces"), in the same sentence; or a likening, "like", then a group ("vermin like ...");
   or violence against a group called right ("killing Muslims is the right thing", "قتل
-  اليهود واجب"); or a speaker's hatred or a call to violence, then the group as its whole object ("I
-  hate all the ...", "death to all the ...", not "... who steal" or "... being insulted"),
-  a violent verb counting as a call after one ("we should kill", "hay que matar") or opening
-  its sentence ("Kill all the ..."), not after a subject ("police kill ...");
+  اليهود واجب"); or a speaker's hatred or a call to violence, then the group as its whole
+  object ("I hate all the ...", "death to all the ...", not "... who steal" or "... being
+  insulted"), a violent verb counting as a call after one ("we should kill", "hay que
+  matar") or opening its sentence ("Kill all the ..."), not after a subject ("police kill
+  ...");
 - a threat to any one member stands for the group ("kill the next Muslim I see", "chaque
   juif doit mourir"), and so does a pronoun after a group named in its sentence or the one
   before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم";
@@ -272,9 +273,12 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
         if likening is not None and not negated:
             words = range(j, j + likening[0])
             return seen.attack(group, words[-1], "likening", words, named[1])
-        said = None if one or negated else seen.match("derogation", j)
-        said = said or (None if one or negated or not gap else seen.match("attribute", j))
-        said = said or (seen.match("worth", j) if negated and not one else None)
+        if one:
+            said = None
+        elif negated:  # "are not human beings"
+            said = seen.match("worth", j)
+        else:
+            said = seen.match("derogation", j) or (seen.match("attribute", j) if gap else None)
         if said is not None and derogation is None:
             derogation = range(j, j + said[0])
         negation = seen.match("negation", j) is not None
@@ -438,11 +442,10 @@ def _pronoun(seen: _Words, at: int, end: int) -> tuple[int, str] | None:
 def _antecedent(seen: _Words, at: int) -> str | None:
     """The language of the group a pronoun at `at` stands for: the nearest named before it,
     in its sentence or the one before, at most `_ANTECEDENT_BACK` words back."""
-    groups = lists().groups
     for k in range(at - 1, max(-1, at - _ANTECEDENT_BACK - 1), -1):
         if seen.sentence[k] < seen.sentence[at] - 1:
             break
-        group = seen.match("group", k) if seen.words[k] in groups else None
+        group = seen.match("group", k)
         if group is not None:
             return group[1]
     return None
