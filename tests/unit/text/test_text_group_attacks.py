@@ -548,6 +548,60 @@ def test_a_disguised_statement_is_found_in_the_text_as_sent() -> None:
     assert _found(text) == [text]
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Mulsims are rats", "Mulsims are rats"),
+        ("Immigrants are parasties", "Immigrants are parasties"),
+        ("Jews are vremin", "Jews are vremin"),
+        ("Women are disgsting", "Women are disgsting"),
+        ("I haet Muslims", "I haet Muslims"),
+        ("Les jiufs sont des parasites", "jiufs sont des parasites"),
+        ("Les Roms sont des voluers", "Roms sont des voluers"),
+        ("Los inmigarntes son ratas", "inmigarntes son ratas"),
+        ("المهاجرين حشارت", "المهاجرين حشارت"),
+    ],
+)
+def test_a_slip_of_the_keys_in_a_word_that_carries_the_statement_is_read(
+    text: str, span: str
+) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "slip", "listed"),
+    [
+        ("Il faut voler les juifs", "voler", "violer"),  # one letter short of "violer"
+        ("The immigrants are arts students", "arts", "rats"),
+        ("مصابش لعيالات الحرات", "الحرات", "الحشرات"),  # "the free women", not "insects"
+    ],
+)
+def test_a_slip_that_spells_a_word_is_that_word(text: str, slip: str, listed: str) -> None:
+    assert _found(text) == []
+    assert _found(text.replace(slip, listed)) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Muslimsare rats", "Muslimsare rats"),
+        ("Muslimsarerats", "Muslimsarerats"),
+        ("I hateMuslims", "I hateMuslims"),
+        ("lesjuifs sont des rats", "juifs sont des rats"),
+        ("Los gitanos sonratas", "gitanos sonratas"),
+        ("أكرهاليهود", "أكرهاليهود"),
+    ],
+)
+def test_listed_words_run_together_are_read_apart(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+def test_a_word_the_dictionaries_know_is_not_cut_into_listed_words() -> None:
+    assert _found("The workmen are lazy") == []  # not "work men are lazy"
+    assert _found("The countrymen are rats") == []
+    assert _found("The work men are lazy") == ["men are lazy"]
+
+
 def test_evidence_names_an_id_not_the_words() -> None:
     analysis = ANALYZER.analyze(TextPart("Les juifs sont des parasites"), PartContext(0, ()))
     [hit] = analysis.signals[0].evidence

@@ -33,6 +33,11 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   statement stands within quotation marks ("'Muslims are terrorists' is a racist lie"):
   quoted, it is mentioned, not said.
 
+The words that carry a statement (groups, likenings, derogations, hatreds, threats) are read
+with one slip of the keys ("Mulsims", "parasties", "haet") unless the slip spells a word, and
+listed words run together are read apart ("muslimsare rats", "أكرهاليهود"), as they are
+written in haste or to slip past a word list.
+
 A statement found scores `hate` at 0.95, as a slur in the lexicon does, with its span as
 evidence; a threat scores `hate/threat` too. Where it finds nothing it covers no category:
 that says nothing about other forms of hate, so coverage stays with the classifier. The lists
@@ -42,11 +47,16 @@ are in `group_attacks.tsv`; their digest is in the analyzer's version.
 from __future__ import annotations
 
 import bisect
+import gzip
 import hashlib
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+from importlib.resources import files
+from io import BytesIO
+from itertools import pairwise
 from pathlib import Path
 from typing import ClassVar
 
@@ -91,6 +101,10 @@ _ANTECEDENT_BACK = 30
 """Words before a pronoun object searched for the group it stands for."""
 _HARMED_GAP = 2
 """Words at most between a call ("should") and what should befall the group ("be killed")."""
+_GLUED = 3
+"""Listed words at most read in one word, their spaces left out ("ihatemuslims")."""
+_GLUED_PIECE = 3
+"""Letters at least in each listed word read run together with another."""
 _WORD_RE = re.compile(r"\w+")
 _SENTENCE_END = frozenset(".!?;:\n؟؛")
 _CLAUSE_END = _SENTENCE_END | frozenset(',()"«»“”—–،')
@@ -98,6 +112,13 @@ _OPENING_QUOTES = frozenset("«“„‘")
 _CLOSING_QUOTES = frozenset("»”’")
 _QUOTE_RE = re.compile("[\"'«»“”„‘’]")
 _PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", "كال", "ال", "لل")
+_CARRIERS = ("group", "member", "likening", "derogation", "attribute", "hatred", "threat", "harm")
+"""Kinds whose last words carry a statement, and are read misspelt ("Mulsims", "parasties")."""
+_SWAPPED_MIN = 4
+_DROPPED_MIN = 6
+"""Letters at least in a word read with two letters swapped, and with one left out: a shorter
+word misspelt is more often another word."""
+_DICTIONARIES = ("en", "fr", "es", "ar")
 
 Phrase = tuple[str, ...]
 
@@ -119,6 +140,14 @@ class Lists:
     starts: frozenset[str]
     """First words of groups, members, likenings, hatreds and threats: where an attack can
     begin."""
+    listed: frozenset[str]
+    """Every listed word."""
+    ends: tuple[frozenset[str], frozenset[str]]
+    """The first and the last `_GLUED_PIECE` letters of listed words: a word run together from
+    them begins with one and ends with one."""
+    read: frozenset[str]
+    """Words read as they are: every listed word, every alias of one, and the words of the
+    dictionaries that listed words run together would spell ("someone", "credit")."""
 
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
@@ -129,6 +158,33 @@ class Lists:
             language = table.get(tuple(words[at : at + size]))
             if language is not None:
                 return size, language
+        return None
+
+    def run_together(self, words: Sequence[str]) -> list[tuple[int, str]]:
+        """The words that may be listed words run together, with their places: long, not
+        read as they are, and beginning and ending as listed words do."""
+        heads, tails = self.ends
+        return [
+            (i, word)
+            for i, word in enumerate(words)
+            if len(word) >= 2 * _GLUED_PIECE
+            and word[:_GLUED_PIECE] in heads
+            and word[-_GLUED_PIECE:] in tails
+            and word not in self.read
+        ]
+
+    def glued(self, word: str, pieces: int = _GLUED) -> list[tuple[int, str]] | None:
+        """A word that is listed words run together ("muslimsarerats"), as the length and the
+        listed word of each, at most `pieces` of them, none shorter than `_GLUED_PIECE` ("i",
+        "s" and "de" begin and end too many words) and none misspelt."""
+        for cut in range(_GLUED_PIECE, len(word) - _GLUED_PIECE + 1):
+            if word[:cut] not in self.listed:
+                continue
+            if word[cut:] in self.listed:
+                return [(cut, word[:cut]), (len(word) - cut, word[cut:])]
+            rest = self.glued(word[cut:], pieces - 1) if pieces > 2 else None
+            if rest is not None:
+                return [(cut, word[:cut]), *rest]
         return None
 
 
@@ -173,11 +229,65 @@ def lists() -> Lists:
         for prefix in _PROCLITICS
         if not (prefix.endswith("ال") and word.startswith("ال")) and prefix + word not in listed
     }
+    dictionary = _dictionary_words()
+    for slip, word in _slips(phrases, listed, dictionary).items():
+        aliases.setdefault(slip, word)
     firsts = {kind: frozenset(phrase[0] for phrase in table) for kind, table in phrases.items()}
     groups = firsts["group"] | firsts["member"]
     leading = ("likening", "they", "harming", *_DECLARED)
     starts = groups.union(*(firsts[kind] for kind in leading))
-    return Lists(phrases, longest, firsts, aliases, groups, starts)
+    read = frozenset(listed | aliases.keys())
+    pieces = [word for word in listed if len(word) >= _GLUED_PIECE]
+    ends = frozenset(w[:_GLUED_PIECE] for w in pieces), frozenset(w[-_GLUED_PIECE:] for w in pieces)
+    found = Lists(phrases, longest, firsts, aliases, groups, starts, frozenset(listed), ends, read)
+    spelled = {word for _, word in found.run_together(list(dictionary)) if found.glued(word)}
+    return replace(found, read=read | spelled)
+
+
+def _slips(
+    phrases: dict[str, dict[Phrase, str]], listed: set[str], dictionary: set[str]
+) -> dict[str, str]:
+    """Each slip of the keys in a word that carries a statement -> the word ("mulsims" ->
+    "muslims"), unless it spells a listed word, a word of English, French, Spanish or Arabic
+    or its plural ("laides" swapped is "ladies", "violer" short of a letter "voler"), or a
+    slip of another carrier too."""
+    slips: dict[str, str] = {}
+    shared: set[str] = set()
+    for word in {phrase[-1] for kind in _CARRIERS for phrase in phrases[kind]}:
+        for slip in _misspellings(word) - listed:
+            if slips.setdefault(slip, word) != word:
+                shared.add(slip)
+    return {
+        slip: word
+        for slip, word in slips.items()
+        if slip not in shared and dictionary.isdisjoint((slip, slip.removesuffix("s")))
+    }
+
+
+def _misspellings(word: str) -> set[str]:
+    """Two letters swapped ("haet"), from four letters, or one left out ("muslms"), from six,
+    neither first nor last (that makes singulars of plurals and other words of verbs: "leches",
+    "eches"). Arabic script, written without short vowels, makes other words of most slips:
+    only swaps there, from five letters."""
+    arabic = "\u0600" <= word[0] <= "\u06ff"
+    size = len(word)
+    slips: set[str] = set()
+    if size >= _SWAPPED_MIN + arabic:
+        slips.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(size - 1))
+    if size >= _DROPPED_MIN and not arabic:
+        slips.update(word[:i] + word[i + 1 :] for i in range(1, size - 1))
+    return slips - {word}
+
+
+def _dictionary_words() -> set[str]:
+    """The words of pyspellchecker's frequency lists, normalised as texts are. Read straight
+    from its package: its `SpellChecker` takes three times as long to load them."""
+    resources = files("spellchecker") / "resources"
+    words: list[str] = []
+    for language in _DICTIONARIES:
+        with gzip.open(BytesIO((resources / f"{language}.json.gz").read_bytes())) as listed:
+            words.extend(json.load(listed))
+    return set(_WORD_RE.findall(normalize(" ".join(words)).text))
 
 
 @cache
@@ -210,11 +320,11 @@ class _Words:
 def find_attacks(text: str) -> list[Attack]:
     """Statements in a normalised text that liken a group to vermin, disease or filth, say it
     is disgusting, inferior or criminal, declare hatred of it or call for violence against it."""
-    spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
-    if not spans:
-        return []
     known = lists()
+    spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     words = [known.aliases.get(text[start:end], text[start:end]) for start, end in spans]
+    if glued := known.run_together(words):
+        words, spans = _unglued(words, spans, glued)
     if known.groups.isdisjoint(words):
         return []
     sentence = [0] * len(words)
@@ -241,6 +351,23 @@ def find_attacks(text: str) -> list[Attack]:
         if not quotes.around(attack.start, attack.end):
             found.append(attack)
     return found
+
+
+def _unglued(
+    words: list[str], spans: list[tuple[int, int]], unknown: list[tuple[int, str]]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """`words` and their `spans`, each of the `unknown` words that is listed words run
+    together cut into them."""
+    known = lists()
+    for i, word in reversed(unknown):
+        pieces = known.glued(word)
+        if pieces is None:
+            continue
+        start = spans[i][0]
+        cuts = [start, *(start := start + size for size, _ in pieces)]
+        words[i : i + 1] = [listed for _, listed in pieces]
+        spans[i : i + 1] = list(pairwise(cuts))
+    return words, spans
 
 
 def _said_of_group(seen: _Words, group: int) -> Attack | None:
@@ -538,7 +665,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.4.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.5.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
