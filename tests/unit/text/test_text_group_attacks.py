@@ -551,6 +551,37 @@ def test_a_disguised_statement_is_found_in_the_text_as_sent() -> None:
 @pytest.mark.parametrize(
     ("text", "span"),
     [
+        ("We must deport all immigrants", "deport all immigrants"),
+        ("Deport all the Muslims!", "Deport all the Muslims"),
+        ("Il faut expulser les immigrés", "expulser les immigrés"),
+        ("Expulsez les arabes", "Expulsez les arabes"),
+        ("Hay que echar a los gitanos", "echar a los gitanos"),
+        ("يجب طرد المهاجرين", "يجب طرد المهاجرين"),
+    ],
+)
+def test_a_call_to_expel_a_group_is_derogation(text: str, span: str) -> None:
+    assert _found(text) == [span]
+    assert _found(text, "hate/threat") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deport all immigrants who commit crimes",
+        "Police deport immigrants every day",
+        "We must not deport refugees",
+        "Il ne faut pas expulser les migrants",
+        "We should ban gay marriage",
+        "ترحيل المهاجرين بدأ اليوم",  # "the deportation of migrants began today"
+    ],
+)
+def test_expulsion_of_some_reported_or_refused_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
         ("Mulsims are rats", "Mulsims are rats"),
         ("Immigrants are parasties", "Immigrants are parasties"),
         ("Jews are vremin", "Jews are vremin"),

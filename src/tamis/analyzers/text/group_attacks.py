@@ -13,11 +13,11 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   à la cuisine"), or a quality every person has, denied ("are not human beings", "no son
   capaces"), in the same sentence; or a likening, "like", then a group ("vermin like ...");
   or violence against a group called right ("killing Muslims is the right thing", "قتل
-  اليهود واجب"); or a speaker's hatred or a call to violence, then the group as its whole
-  object ("I hate all the ...", "death to all the ...", not "... who steal" or "... being
-  insulted"), a violent verb counting as a call after one ("we should kill", "hay que
-  matar") or opening its sentence ("Kill all the ..."), not after a subject ("police kill
-  ...");
+  اليهود واجب"); or a speaker's hatred or a call to violence or exclusion, then the group
+  as its whole object ("I hate all the ...", "death to all the ...", "expulsez les ...",
+  not "... who steal" or "... being insulted"), a violent or exclusion verb counting as a
+  call after one ("we should kill", "hay que expulsar") or opening its sentence ("Kill all
+  the ...", "Deport all the ..."), not after a subject ("police kill ...");
 - a threat to any one member stands for the group ("kill the next Muslim I see", "chaque
   juif doit mourir"), and so does a pronoun after a group named in its sentence or the one
   before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم";
@@ -71,14 +71,19 @@ _DATA = Path(__file__).with_name("group_attacks.tsv")
 _KINDS = (
     *("group", "likening", "derogation", "filler", "like", "negation", "restrict", "frame"),
     *("hatred", "object", "close", "opening"),
-    *("threat", "harm", "vow", "must", "harmed"),
+    *("threat", "harm", "expulsion", "expel", "vow", "must", "harmed"),
     *("opinion", "one", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "they"),
     *("worth", "excluded", "harming", "approval", "asking", "attribute"),
 )
-_DECLARED = ("hatred-them", "threat-them", "harm-them", "hatred", "threat", "harm")
-"""Kinds that declare hatred or call for violence, the object in them (`-them`, tried first:
-"muerte a ellos" before "muerte a") or after them."""
+_DECLARED = (
+    *("hatred-them", "threat-them", "harm-them"),
+    *("hatred", "threat", "harm", "expulsion", "expel"),
+)
+"""Kinds that declare hatred or call for violence or exclusion, the object in them (`-them`,
+tried first: "muerte a ellos" before "muerte a") or after them."""
+_STATED = {"hatred": "hatred", "threat": "threat", "harm": "threat"}
+"""What a declaration of each kind states; a call for exclusion is a derogation."""
 _CATEGORIES = {
     "likening": ("hate",),
     "derogation": ("hate",),
@@ -489,8 +494,8 @@ def _befalls(seen: _Words, at: int, kind: str) -> range | None:
 
 
 def _declared(seen: _Words, at: int) -> Attack | None:
-    """A declared hatred of a group or a call to violence against it, not denied just before,
-    as a verb, of the whole group or of a pronoun standing for it."""
+    """A declared hatred of a group or a call to violence against it or to its exclusion, not
+    denied just before, as a verb, of the whole group or of a pronoun standing for it."""
     kind, said = "", None
     for kind in _DECLARED:
         said = seen.match(kind, at)
@@ -500,7 +505,7 @@ def _declared(seen: _Words, at: int) -> Attack | None:
         return None
     base = kind.removesuffix("-them")
     opens = not seen.together(at, at - 1)
-    if base == "harm" and not (opens or _before(seen, "vow", at, _VOW_BACK)):
+    if base in ("harm", "expel") and not (opens or _before(seen, "vow", at, _VOW_BACK)):
         return None  # "police kill ..."
     if not opens and seen.match("opening", at) == said:
         return None
@@ -509,7 +514,7 @@ def _declared(seen: _Words, at: int) -> Attack | None:
     target = _pronoun(seen, at, first) if kind != base else _object(seen, at, first)
     if target is None:
         return None
-    stated = "hatred" if base == "hatred" else "threat"
+    stated = _STATED.get(base, "derogation")
     return seen.attack(at, target[0] - 1, stated, range(at, first), target[1])
 
 
