@@ -39,6 +39,7 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "articles between a group and a threat (les les)": lambda n: (
         "les juifs les les les les tous les tuer " * n
     )[:n],
+    "listed words run together (muslimsarerats…)": lambda n: ("muslimsarerats" * n)[:n],
 }
 
 

@@ -147,6 +147,8 @@ class Lists:
     begin."""
     listed: frozenset[str]
     """Every listed word."""
+    widest: int
+    """Letters in the longest listed word."""
     ends: tuple[frozenset[str], frozenset[str]]
     """The first and the last `_GLUED_PIECE` letters of listed words: a word run together from
     them begins with one and ends with one."""
@@ -172,7 +174,7 @@ class Lists:
         return [
             (i, word)
             for i, word in enumerate(words)
-            if len(word) >= 2 * _GLUED_PIECE
+            if 2 * _GLUED_PIECE <= len(word) <= _GLUED * self.widest
             and word[:_GLUED_PIECE] in heads
             and word[-_GLUED_PIECE:] in tails
             and word not in self.read
@@ -182,7 +184,7 @@ class Lists:
         """A word that is listed words run together ("muslimsarerats"), as the length and the
         listed word of each, at most `pieces` of them, none shorter than `_GLUED_PIECE` ("i",
         "s" and "de" begin and end too many words) and none misspelt."""
-        for cut in range(_GLUED_PIECE, len(word) - _GLUED_PIECE + 1):
+        for cut in range(_GLUED_PIECE, min(self.widest, len(word) - _GLUED_PIECE) + 1):
             if word[:cut] not in self.listed:
                 continue
             if word[cut:] in self.listed:
@@ -244,7 +246,10 @@ def lists() -> Lists:
     read = frozenset(listed | aliases.keys())
     pieces = [word for word in listed if len(word) >= _GLUED_PIECE]
     ends = frozenset(w[:_GLUED_PIECE] for w in pieces), frozenset(w[-_GLUED_PIECE:] for w in pieces)
-    found = Lists(phrases, longest, firsts, aliases, groups, starts, frozenset(listed), ends, read)
+    widest = max(map(len, listed))
+    found = Lists(
+        phrases, longest, firsts, aliases, groups, starts, frozenset(listed), widest, ends, read
+    )
     spelled = {word for _, word in found.run_together(list(dictionary)) if found.glued(word)}
     return replace(found, read=read | spelled)
 
