@@ -55,7 +55,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
-from io import BytesIO
 from itertools import pairwise
 from pathlib import Path
 from typing import ClassVar
@@ -295,8 +294,7 @@ def _dictionary_words() -> set[str]:
     resources = files("spellchecker") / "resources"
     words: list[str] = []
     for language in _DICTIONARIES:
-        with gzip.open(BytesIO((resources / f"{language}.json.gz").read_bytes())) as listed:
-            words.extend(json.load(listed))
+        words.extend(json.loads(gzip.decompress((resources / f"{language}.json.gz").read_bytes())))
     return set(_WORD_RE.findall(normalize(" ".join(words)).text))
 
 
@@ -329,7 +327,8 @@ class _Words:
 
 def find_attacks(text: str) -> list[Attack]:
     """Statements in a normalised text that liken a group to vermin, disease or filth, say it
-    is disgusting, inferior or criminal, declare hatred of it or call for violence against it."""
+    is disgusting, inferior or criminal, declare hatred of it or call for violence against it
+    or for its exclusion."""
     known = lists()
     spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     words = [known.aliases.get(text[start:end], text[start:end]) for start, end in spans]
