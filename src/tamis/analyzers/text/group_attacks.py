@@ -137,7 +137,8 @@ class Lists:
     firsts: dict[str, frozenset[str]]
     """Per kind, the first words of its phrases: most words start none."""
     aliases: dict[str, str]
-    """A listed Arabic-script word behind a proclitic (والعرب) -> the word as listed."""
+    """A listed Arabic-script word behind a proclitic (والعرب), or a listed word with one slip
+    of the keys (mulsims) -> the word as listed."""
     groups: frozenset[str]
     """First words of groups and members: every attack names one, so a text holding none is
     done with."""
@@ -178,6 +179,21 @@ class Lists:
             and word[-_GLUED_PIECE:] in tails
             and word not in self.read
         ]
+
+    def unglued(
+        self, words: list[str], spans: list[tuple[int, int]]
+    ) -> tuple[list[str], list[tuple[int, int]]]:
+        """`words` and their `spans`, each word that is listed words run together cut into
+        them."""
+        for i, word in reversed(self.run_together(words)):
+            pieces = self.glued(word)
+            if pieces is None:
+                continue
+            start = spans[i][0]
+            cuts = [start, *(start := start + size for size, _ in pieces)]
+            words[i : i + 1] = [listed for _, listed in pieces]
+            spans[i : i + 1] = list(pairwise(cuts))
+        return words, spans
 
     def glued(self, word: str, pieces: int = _GLUED) -> list[tuple[int, str]] | None:
         """A word that is listed words run together ("muslimsarerats"), as the length and the
@@ -332,8 +348,7 @@ def find_attacks(text: str) -> list[Attack]:
     known = lists()
     spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     words = [known.aliases.get(text[start:end], text[start:end]) for start, end in spans]
-    if glued := known.run_together(words):
-        words, spans = _unglued(words, spans, glued)
+    words, spans = known.unglued(words, spans)
     if known.groups.isdisjoint(words):
         return []
     sentence = [0] * len(words)
@@ -360,23 +375,6 @@ def find_attacks(text: str) -> list[Attack]:
         if not quotes.around(attack.start, attack.end):
             found.append(attack)
     return found
-
-
-def _unglued(
-    words: list[str], spans: list[tuple[int, int]], unknown: list[tuple[int, str]]
-) -> tuple[list[str], list[tuple[int, int]]]:
-    """`words` and their `spans`, each of the `unknown` words that is listed words run
-    together cut into them."""
-    known = lists()
-    for i, word in reversed(unknown):
-        pieces = known.glued(word)
-        if pieces is None:
-            continue
-        start = spans[i][0]
-        cuts = [start, *(start := start + size for size, _ in pieces)]
-        words[i : i + 1] = [listed for _, listed in pieces]
-        spans[i : i + 1] = list(pairwise(cuts))
-    return words, spans
 
 
 def _said_of_group(seen: _Words, group: int) -> Attack | None:
