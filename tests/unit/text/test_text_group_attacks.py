@@ -265,9 +265,53 @@ def test_one_person_named_without_a_threat_is_not(text: str) -> None:
     assert _found(text) == []
 
 
-def test_a_single_member_is_threatened_but_not_called_names_in_the_plurals_lists() -> None:
+def test_a_single_member_hated_stands_for_the_group_unless_narrowed() -> None:
     assert _found("I hate every single Muslim") == ["I hate every single Muslim"]
     assert _found("I hate every woman who cheats") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Every Muslim is a terrorist", "Muslim is a terrorist"),
+        ("Every Jew is a rat and a thief", "Jew is a rat"),
+        ("Any immigrant is a criminal, period.", "immigrant is a criminal"),
+        ("Every woman is stupid", "woman is stupid"),
+        ("Tout juif est un parasite.", "juif est un parasite"),
+        ("Chaque arabe est un voleur", "arabe est un voleur"),
+        ("Tout gitan est un animal", "gitan est un animal"),
+        ("Todo gitano es un ladrón", "gitano es un ladrón"),
+        ("Cada inmigrante es una rata", "inmigrante es una rata"),
+        ("كل يهودي حشرة", "يهودي حشرة"),
+        ("كل مسلم ارهابي", "مسلم ارهابي"),
+        ("كل يهودي كلب", "يهودي كلب"),
+        ("كل اجنبي وسخ منحط في هيئته", "اجنبي وسخ"),
+        ("kol yhodi 7mar", "yhodi 7mar"),
+    ],
+)
+def test_any_one_member_called_vermin_or_criminal_in_the_singular_stands_for_the_group(
+    text: str, span: str
+) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not every Muslim is a terrorist",
+        "Every Muslim is not a terrorist",
+        "Every Muslim I know is a doctor",
+        "Every immigrant is a human being",
+        "Every Muslim is a dog lover",
+        "Every immigrant is a criminal lawyer",
+        "Saying every Muslim is a terrorist is racist",
+        "Pas chaque juif est un parasite",
+        "Cada inmigrante es un vecino",
+        "The rat ate every Muslim's bread",
+    ],
+)
+def test_one_member_named_with_no_statement_of_them_all_is_not(text: str) -> None:
+    assert _found(text) == []
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,9 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   not "... who steal" or "... being insulted"), a violent or exclusion verb counting as a
   call after one ("we should kill", "hay que expulsar") or opening its sentence ("Kill all
   the ...", "Deport all the ..."), not after a subject ("police kill ...");
-- a threat to any one member stands for the group ("kill the next Muslim I see", "chaque
-  juif doit mourir"), and so does a pronoun after a group named in its sentence or the one
+- any one member stands for the group, called vermin or criminal in the singular or
+  threatened ("every Muslim is a terrorist", "كل يهودي حشرة", "kill the next Muslim I see",
+  "chaque juif doit mourir"), and so does a pronoun after a group named in its sentence or the one
   before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم";
   "... They are rats", "... Son ratas"): the nearest group is taken for it, which a
   sentence naming another plural between can mislead;
@@ -74,7 +75,21 @@ _KINDS = (
     *("opinion", "one", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "they"),
     *("worth", "excluded", "harming", "approval", "asking", "attribute"),
+    *("likening-one", "derogation-one", "attribute-one", "worth-one"),
 )
+_SINGULAR = ("likening", "derogation", "attribute", "worth")
+"""Kinds listed in the plural and read in the singular after one member (`-one`): "every
+Muslim is a rat"."""
+_PLURALS = {
+    "en": (("ies", "y"), ("es", ""), ("s", "")),
+    "fr": (("aux", "al"), ("s", ""), ("x", "")),
+    "es": (("es", ""), ("s", "")),
+    "ar": (("ات", "ه"), ("ين", ""), ("ون", "")),
+    "ary": (("ات", "ه"), ("ين", ""), ("ون", "")),
+}
+"""Plural endings and what a singular ends with instead, per language: "rats", "animaux",
+"ladrones", "حشرات" (ة, normalised, is ه), "مجرمين". Arabic's broken plurals ("كلاب") are
+listed in the singular in the `-one` kinds."""
 _DECLARED = (
     *("hatred-them", "threat-them", "harm-them"),
     *("hatred", "threat", "harm", "expulsion", "expel"),
@@ -233,7 +248,6 @@ class Attack:
 @cache
 def lists() -> Lists:
     phrases: dict[str, dict[Phrase, str]] = {kind: {} for kind in _KINDS}
-    longest = dict.fromkeys(_KINDS, 0)
     for line in _DATA.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -242,7 +256,11 @@ def lists() -> Lists:
             words = tuple(_WORD_RE.findall(normalize(raw).text))
             if words:
                 phrases[kind].setdefault(words, language)
-                longest[kind] = max(longest[kind], len(words))
+    for kind in _SINGULAR:
+        for phrase, language in phrases[kind].items():
+            for singular in _singulars(phrase[-1], language):
+                phrases[f"{kind}-one"].setdefault((*phrase[:-1], singular), language)
+    longest = {kind: max(map(len, table), default=0) for kind, table in phrases.items()}
     listed = {word for table in phrases.values() for phrase in table for word in phrase}
     aliases = {
         prefix + word: word
@@ -267,6 +285,16 @@ def lists() -> Lists:
     )
     spelled = {word for _, word in found.run_together(list(dictionary)) if found.glued(word)}
     return replace(found, read=read | spelled)
+
+
+def _singulars(word: str, language: str) -> set[str]:
+    """A plural word as it is and in the singular ("rats" -> "rat"); an adjective, the same
+    in both in English ("disgusting"), is also kept."""
+    return {word} | {
+        word.removesuffix(plural) + singular
+        for plural, singular in _PLURALS.get(language, ())
+        if word.endswith(plural) and len(word) > len(plural) + 1
+    }
 
 
 def _slips(
@@ -380,8 +408,8 @@ def find_attacks(text: str) -> list[Attack]:
 def _said_of_group(seen: _Words, group: int) -> Attack | None:
     """A group at `group` (or a pronoun standing for one), then within a few words a call for
     violence or exclusion, a likening or else a derogation, not denied, or a quality every
-    person has, denied ("are not human beings"); or any one member of it, of whom only a
-    call is read (the likenings and derogations are listed in the plural).
+    person has, denied ("are not human beings"); or the same of any one member of it, in
+    the singular ("every Muslim is a rat").
 
     A derogation may stand before a likening ("are stupid rats"): the likening is preferred. A
     milder one (`attribute`: "violent") needs a word between, not to be read in the adjective
@@ -403,16 +431,16 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
             call = _befalls(seen, j + must[0], befalls) if must and not negated else None
             if call is not None:  # "should be killed", "should be deported"
                 return seen.attack(group, call[-1], stated, range(j, call.stop), named[1])
-        likening = None if one else seen.match("likening", j)
+        likening = _called(seen, "likening", j, one)
         if likening is not None and not negated:
             words = range(j, j + likening[0])
             return seen.attack(group, words[-1], "likening", words, named[1])
-        if one:
-            said = None
-        elif negated:  # "are not human beings"
-            said = seen.match("worth", j)
+        if negated:  # "are not human beings"
+            said = _called(seen, "worth", j, one)
         else:
-            said = seen.match("derogation", j) or (seen.match("attribute", j) if gap else None)
+            said = _called(seen, "derogation", j, one) or (
+                _called(seen, "attribute", j, one) if gap else None
+            )
         if said is not None and derogation is None:
             derogation = range(j, j + said[0])
         negation = seen.match("negation", j) is not None
@@ -426,6 +454,20 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     if derogation is None:
         return None
     return seen.attack(group, derogation[-1], "derogation", derogation, named[1])
+
+
+def _called(seen: _Words, kind: str, at: int, one: bool) -> tuple[int, str] | None:
+    """What a phrase of `kind` at `at` says of a group, or in the singular of one member, where
+    it must end what is said or be followed by more ("every Muslim is a rat", "كل اجنبي وسخ
+    منحط", not "... a dog lover")."""
+    if not one:
+        return seen.match(kind, at)
+    said = seen.match(f"{kind}-one", at)
+    if said is None:
+        return None
+    end = at + said[0]
+    more = any(seen.match(f"{other}-one", end) for other in _SINGULAR)
+    return said if more or not _narrowed(seen, end) else None
 
 
 def _member(seen: _Words, at: int) -> tuple[int, str] | None:
