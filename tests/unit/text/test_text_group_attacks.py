@@ -665,6 +665,10 @@ def test_a_slip_that_spells_a_word_is_that_word(text: str, slip: str, listed: st
         ("lesjuifs sont des rats", "juifs sont des rats"),
         ("Los gitanos sonratas", "gitanos sonratas"),
         ("أكرهاليهود", "أكرهاليهود"),
+        ("IhateMuslims", "IhateMuslims"),  # "i hate", a listed phrase, is one piece
+        ("Ihate Muslims", "Ihate Muslims"),
+        ("Jehais les arabes", "Jehais les arabes"),
+        ("Iwill kill every Muslim", "kill every Muslim"),  # the call, "i will", read apart
     ],
 )
 def test_listed_words_run_together_are_read_apart(text: str, span: str) -> None:
@@ -675,6 +679,7 @@ def test_a_word_the_dictionaries_know_is_not_cut_into_listed_words() -> None:
     assert _found("The workmen are lazy") == []  # not "work men are lazy"
     assert _found("The countrymen are rats") == []
     assert _found("The work men are lazy") == ["men are lazy"]
+    assert _found("Let the Muslims wed") == []  # "we d", as "we'd" is normalised
 
 
 def test_evidence_names_an_id_not_the_words() -> None:

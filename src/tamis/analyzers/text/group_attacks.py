@@ -36,8 +36,8 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
 
 The words that carry a statement (groups, likenings, derogations, hatreds, threats) are read
 with one slip of the keys ("Mulsims", "parasties", "haet") unless the slip spells a word, and
-listed words run together are read apart ("muslimsare rats", "أكرهاليهود"), as they are
-written in haste or to slip past a word list.
+listed words and phrases run together are read apart ("muslimsare rats", "IhateMuslims",
+"أكرهاليهود"), as they are written in haste or to slip past a word list.
 
 A statement found scores `hate` at 0.95, as a slur in the lexicon does, with its span as
 evidence; a threat scores `hate/threat` too. Where it finds nothing it covers no category:
@@ -121,9 +121,9 @@ _ANTECEDENT_BACK = 30
 _HARMED_GAP = 2
 """Words at most between a call ("should") and what should befall the group ("be killed")."""
 _GLUED = 3
-"""Listed words at most read in one word, their spaces left out ("ihatemuslims")."""
+"""Listed phrases at most read in one word, their spaces left out ("ihatemuslims")."""
 _GLUED_PIECE = 3
-"""Letters at least in each listed word read run together with another."""
+"""Letters at least in each listed phrase read run together."""
 _WORD_RE = re.compile(r"\w+")
 _SENTENCE_END = frozenset(".!?;:\n؟؛")
 _CLAUSE_END = _SENTENCE_END | frozenset(',()"«»“”—–،')
@@ -160,13 +160,14 @@ class Lists:
     starts: frozenset[str]
     """First words of groups, members, likenings, hatreds and threats: where an attack can
     begin."""
-    listed: frozenset[str]
-    """Every listed word."""
+    joined: dict[str, Phrase]
+    """Every listed word and phrase of `_GLUED_PIECE` letters or more, a phrase's spaces left
+    out ("ihate")."""
     widest: int
-    """Letters in the longest listed word."""
+    """Letters in the longest of them."""
     ends: tuple[frozenset[str], frozenset[str]]
-    """The first and the last `_GLUED_PIECE` letters of listed words: a word run together from
-    them begins with one and ends with one."""
+    """Their first and last `_GLUED_PIECE` letters: a word run together from them begins with
+    one and ends with one."""
     read: frozenset[str]
     """Words read as they are: every listed word, every alias of one, and the words of the
     dictionaries that listed words run together would spell ("someone", "credit")."""
@@ -183,13 +184,13 @@ class Lists:
         return None
 
     def run_together(self, words: Sequence[str]) -> list[tuple[int, str]]:
-        """The words that may be listed words run together, with their places: long, not
-        read as they are, and beginning and ending as listed words do."""
+        """The words that may be listed phrases run together, with their places: not read as
+        they are, and beginning and ending as listed phrases do."""
         heads, tails = self.ends
         return [
             (i, word)
             for i, word in enumerate(words)
-            if 2 * _GLUED_PIECE <= len(word) <= _GLUED * self.widest
+            if _GLUED_PIECE <= len(word) <= _GLUED * self.widest
             and word[:_GLUED_PIECE] in heads
             and word[-_GLUED_PIECE:] in tails
             and word not in self.read
@@ -198,30 +199,35 @@ class Lists:
     def unglued(
         self, words: list[str], spans: list[tuple[int, int]]
     ) -> tuple[list[str], list[tuple[int, int]]]:
-        """`words` and their `spans`, each word that is listed words run together cut into
-        them."""
+        """`words` and their `spans`, each word that is listed phrases run together cut into
+        their words."""
         for i, word in reversed(self.run_together(words)):
-            pieces = self.glued(word)
-            if pieces is None:
+            apart = self.glued(word)
+            if apart is None:
                 continue
             start = spans[i][0]
-            cuts = [start, *(start := start + size for size, _ in pieces)]
-            words[i : i + 1] = [listed for _, listed in pieces]
+            cuts = [start, *(start := start + len(listed) for listed in apart)]
+            words[i : i + 1] = apart
             spans[i : i + 1] = list(pairwise(cuts))
         return words, spans
 
-    def glued(self, word: str, pieces: int = _GLUED) -> list[tuple[int, str]] | None:
-        """A word that is listed words run together ("muslimsarerats"), as the length and the
-        listed word of each, at most `pieces` of them, none shorter than `_GLUED_PIECE` ("i",
-        "s" and "de" begin and end too many words) and none misspelt."""
+    def glued(self, word: str, pieces: int = _GLUED) -> Phrase | None:
+        """The words of a word that is listed phrases run together ("muslimsarerats",
+        "ihate"), at most `pieces` of them, none shorter than `_GLUED_PIECE` letters ("s" and
+        "de" begin and end too many words) and none misspelt; None if it is not, or is one
+        listed word."""
+        whole = self.joined.get(word)
+        if whole is not None:
+            return whole if len(whole) > 1 else None
         for cut in range(_GLUED_PIECE, min(self.widest, len(word) - _GLUED_PIECE) + 1):
-            if word[:cut] not in self.listed:
+            head = self.joined.get(word[:cut])
+            if head is None:
                 continue
-            if word[cut:] in self.listed:
-                return [(cut, word[:cut]), (len(word) - cut, word[cut:])]
-            rest = self.glued(word[cut:], pieces - 1) if pieces > 2 else None
+            rest = self.joined.get(word[cut:]) or (
+                self.glued(word[cut:], pieces - 1) if pieces > 2 else None
+            )
             if rest is not None:
-                return [(cut, word[:cut]), *rest]
+                return (*head, *rest)
         return None
 
 
@@ -251,8 +257,8 @@ def lists() -> Lists:
     for line in _DATA.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        kind, language, joined = line.split("\t")
-        for raw in joined.split("|"):
+        kind, language, listing = line.split("\t")
+        for raw in listing.split("|"):
             words = tuple(_WORD_RE.findall(normalize(raw).text))
             if words:
                 phrases[kind].setdefault(words, language)
@@ -277,12 +283,11 @@ def lists() -> Lists:
     leading = ("likening", "they", "harming", *_DECLARED)
     starts = groups.union(*(firsts[kind] for kind in leading))
     read = frozenset(listed | aliases.keys())
-    pieces = [word for word in listed if len(word) >= _GLUED_PIECE]
-    ends = frozenset(w[:_GLUED_PIECE] for w in pieces), frozenset(w[-_GLUED_PIECE:] for w in pieces)
-    widest = max(map(len, listed))
-    found = Lists(
-        phrases, longest, firsts, aliases, groups, starts, frozenset(listed), widest, ends, read
-    )
+    every = {(word,) for word in listed}.union(*phrases.values())
+    joined = {"".join(p): p for p in every if len("".join(p)) >= _GLUED_PIECE}
+    ends = frozenset(w[:_GLUED_PIECE] for w in joined), frozenset(w[-_GLUED_PIECE:] for w in joined)
+    widest = max(map(len, joined))
+    found = Lists(phrases, longest, firsts, aliases, groups, starts, joined, widest, ends, read)
     spelled = {word for _, word in found.run_together(list(dictionary)) if found.glued(word)}
     return replace(found, read=read | spelled)
 
