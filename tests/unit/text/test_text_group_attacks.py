@@ -249,6 +249,48 @@ def test_a_threat_to_any_one_of_a_group_is_a_threat_to_the_group(text: str, span
 
 
 @pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("I want all Muslims dead", "Muslims dead"),
+        ("I'd love to see all immigrants dead", "immigrants dead"),
+        ("I hope every Muslim dies", "Muslim dies"),
+        ("May all Jews burn in hell", "Jews burn"),
+        ("Je veux que tous les juifs meurent", "juifs meurent"),
+        ("J'espère que tous les arabes vont crever", "arabes vont crever"),
+        ("Ojalá todos los gitanos se mueran", "gitanos se mueran"),
+        ("Ojalá mueran todos los gitanos", "Ojalá mueran todos los gitanos"),
+        ("Quiero que los inmigrantes mueran", "inmigrantes mueran"),
+        ("يا رب اليهود يموتوا", "اليهود يموتوا"),
+        ("اتمنى موت اليهود", "اتمنى موت اليهود"),
+        ("اللهم أهلك اليهود", "اللهم أهلك اليهود"),
+        ("اللهم عليك باليهود", "اللهم عليك باليهود"),
+        ("الله ياخد ليهود", "الله ياخد ليهود"),
+    ],
+)
+def test_a_wish_or_a_curse_that_a_group_die_is_a_threat(text: str, span: str) -> None:
+    assert _found(text, "hate/threat") == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't want Muslims dead",
+        "I want immigrants to live",
+        "I hope no immigrants die at sea",
+        "I hope the immigrants who died are remembered",
+        "No quiero que los inmigrantes mueran",
+        "Je ne veux pas que les migrants meurent",
+        "Je sais que les migrants meurent en mer",
+        "Migrants die at sea every week",
+        "اللهم عليك بالحكام العرب",  # "the Arab rulers": not a group named for who they are
+        "الله ياخد فيكم الحق",
+    ],
+)
+def test_a_death_reported_denied_or_not_wished_on_a_group_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "We should kill the next bus driver",

@@ -18,6 +18,9 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   not "... who steal" or "... being insulted"), a violent or exclusion verb counting as a
   call after one ("we should kill", "hay que expulsar") or opening its sentence ("Kill all
   the ...", "Deport all the ..."), not after a subject ("police kill ...");
+- a wish that the group die, the group between ("I want all Muslims dead", "je veux
+  que les juifs crèvent", "يا رب اليهود يموتوا"), is a threat, as is a curse (Arabic "اللهم
+  أهلك", "الله ياخد");
 - any one member stands for the group, called vermin or criminal in the singular or
   threatened ("every Muslim is a terrorist", "كل يهودي حشرة", "kill the next Muslim I see",
   "chaque juif doit mourir"), and so does a pronoun after a group named in its sentence or the one
@@ -74,7 +77,7 @@ _KINDS = (
     *("threat", "harm", "expulsion", "expel", "vow", "must", "harmed"),
     *("opinion", "one", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "they"),
-    *("worth", "excluded", "harming", "approval", "asking", "attribute"),
+    *("worth", "excluded", "harming", "approval", "asking", "attribute", "wish", "wished"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one"),
 )
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
@@ -118,6 +121,8 @@ _VOW_BACK = 4
 """Words before a violent verb searched for the call that makes it one ("we need to ...")."""
 _ANTECEDENT_BACK = 30
 """Words before a pronoun object searched for the group it stands for."""
+_WISH_BACK = 8
+"""Words before a group searched for a wish ("I would love to see all the ...")."""
 _HARMED_GAP = 2
 """Words at most between a call ("should") and what should befall the group ("be killed")."""
 _GLUED = 3
@@ -431,6 +436,11 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     for gap in range(_GAP + 1):
         if not seen.together(group, j):
             break
+        wished = None if negated else seen.match("wished", j)
+        if wished is not None and _wished(seen, group):  # "I want all Muslims dead"
+            return seen.attack(
+                group, j + wished[0] - 1, "threat", range(j, j + wished[0]), named[1]
+            )
         must = seen.match("must", j)
         for befalls, stated in (("harmed", "threat"), ("excluded", "derogation")):
             call = _befalls(seen, j + must[0], befalls) if must and not negated else None
@@ -459,6 +469,19 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     if derogation is None:
         return None
     return seen.attack(group, derogation[-1], "derogation", derogation, named[1])
+
+
+def _wished(seen: _Words, group: int) -> bool:
+    """Whether a wish, undenied, stands in the few words before a group, only words of its
+    object between ("I want all the ...", "je veux que tous les ...", "ojalá los ...")."""
+    for k in range(max(0, group - _WISH_BACK), group):
+        wish = seen.match("wish", k) if seen.together(group, k) else None
+        if wish is None or _before(seen, "negation", k, 2):  # "no quiero que"
+            continue
+        between = range(k + wish[0], group)
+        if all(seen.match("object", m) or seen.match("one", m) for m in between):
+            return True
+    return False
 
 
 def _called(seen: _Words, kind: str, at: int, one: bool) -> tuple[int, str] | None:
