@@ -407,6 +407,17 @@ def test_a_pronoun_without_a_group_just_before_or_a_threat_is_not(text: str) -> 
         ("Les immigrés doivent rentrer chez eux", "immigrés doivent rentrer chez eux"),
         ("Los inmigrantes no merecen vivir", "inmigrantes no merecen vivir"),
         ("المهاجرين لا يستحقون الحياة", "المهاجرين لا يستحقون الحياة"),
+        ("Women belong in the kitchen", "Women belong in the kitchen"),
+        ("Muslims can never be trusted", "Muslims can never be trusted"),
+        ("Muslims are pieces of shit", "Muslims are pieces of shit"),
+        ("Immigrants are a drain on our economy", "Immigrants are a drain on"),
+        ("Les musulmans ne valent rien", "musulmans ne valent rien"),
+        ("Les femmes ne sont bonnes qu'à faire la cuisine", "femmes ne sont bonnes qu'à"),
+        ("Les noirs, c'est de la merde", "noirs, c'est de la merde"),
+        ("Las mujeres solo sirven para la cocina", "mujeres solo sirven para"),
+        ("Los negros son una mierda", "negros son una mierda"),
+        ("المسلمين لا يمكن الوثوق بهم", "المسلمين لا يمكن الوثوق بهم"),
+        ("النساء مكانهن المطبخ", "النساء مكانهن المطبخ"),
     ],
 )
 def test_exclusion_and_implied_derogation_are_found(text: str, span: str) -> None:
@@ -419,6 +430,9 @@ def test_exclusion_and_implied_derogation_are_found(text: str, span: str) -> Non
         "Immigrants deserve to live in peace",
         "Women should go back to work after the holidays",
         "Immigrants are not a burden on society",
+        "Muslims can be trusted",
+        "Muslims are no good at hiding it",
+        "Les femmes ne sont pas bonnes qu'à faire la cuisine",
     ],
 )
 def test_their_look_alikes_are_not(text: str) -> None:
@@ -466,6 +480,7 @@ def test_a_subject_pronoun_without_a_group_or_a_statement_is_not(text: str) -> N
         ),
         ("Las mujeres no son capaces de nada.", "mujeres no son capaces"),
         ("اليهود ليسوا بشرا", "اليهود ليسوا بشرا"),
+        ("Trans women are not real women", "Trans women are not real women"),
     ],
 )
 def test_a_quality_every_person_has_denied_to_a_group_is_derogation(text: str, span: str) -> None:
