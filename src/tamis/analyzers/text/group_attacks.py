@@ -18,13 +18,13 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   not "... who steal" or "... being insulted"), a violent or exclusion verb counting as a
   call after one ("we should kill", "hay que expulsar") or opening its sentence ("Kill all
   the ...", "Deport all the ..."), not after a subject ("police kill ...");
-- a wish that the group die, the group between ("I want all Muslims dead", "je veux
-  que les juifs crèvent", "يا رب اليهود يموتوا"), is a threat, as is a curse (Arabic "اللهم
-  أهلك", "الله ياخد");
+- a wish for the group's death, the group named between the wish and the death ("I want
+  all Muslims dead", "je veux que les juifs crèvent", "يا رب اليهود يموتوا"), is a threat,
+  as is an Arabic curse ("اللهم أهلك", "الله ياخد");
 - any one member stands for the group, called vermin or criminal in the singular or
   threatened ("every Muslim is a terrorist", "كل يهودي حشرة", "kill the next Muslim I see",
-  "chaque juif doit mourir"), and so does a pronoun after a group named in its sentence or the one
-  before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم";
+  "chaque juif doit mourir"), and so does a pronoun after a group named in its sentence or
+  the one before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم";
   "... They are rats", "... Son ratas"): the nearest group is taken for it, which a
   sentence naming another plural between can mislead;
 - not when a negation stands between them ("are not rats"), unless a word turns it into
@@ -175,7 +175,7 @@ class Lists:
     one and ends with one."""
     read: frozenset[str]
     """Words read as they are: every listed word, every alias of one, and the words of the
-    dictionaries that listed words run together would spell ("someone", "credit")."""
+    dictionaries that listed phrases run together would spell ("someone", "credit", "wed")."""
 
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
@@ -218,7 +218,7 @@ class Lists:
 
     def glued(self, word: str, pieces: int = _GLUED) -> Phrase | None:
         """The words of a word that is listed phrases run together ("muslimsarerats",
-        "ihate"), at most `pieces` of them, none shorter than `_GLUED_PIECE` letters ("s" and
+        "ihate"), at most `pieces` phrases, none shorter than `_GLUED_PIECE` letters ("s" and
         "de" begin and end too many words) and none misspelt; None if it is not, or is one
         listed word."""
         whole = self.joined.get(word)
@@ -298,8 +298,8 @@ def lists() -> Lists:
 
 
 def _singulars(word: str, language: str) -> set[str]:
-    """A plural word as it is and in the singular ("rats" -> "rat"); an adjective, the same
-    in both in English ("disgusting"), is also kept."""
+    """A listed word as it is (an English adjective, "disgusting", is the same in both
+    numbers) and in the singular if it ends as a plural ("rats" -> "rat")."""
     return {word} | {
         word.removesuffix(plural) + singular
         for plural, singular in _PLURALS.get(language, ())
