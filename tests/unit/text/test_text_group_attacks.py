@@ -357,6 +357,37 @@ def test_one_member_named_with_no_statement_of_them_all_is_not(text: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("No Muslim can be trusted", "Muslim can be trusted"),
+        ("No Muslim deserves to live", "Muslim deserves to live"),
+        ("Not a single Jew is welcome", "Jew is welcome"),
+        ("Aucun musulman n'est digne de confiance", "musulman n'est digne de confiance"),
+        ("Aucun arabe n'est humain", "arabe n'est humain"),
+        ("Ningún gitano es de fiar", "gitano es de fiar"),
+        ("Ningún inmigrante merece vivir", "inmigrante merece vivir"),
+    ],
+)
+def test_what_no_member_is_said_to_have_is_denied_to_the_group(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No Muslim is a terrorist",
+        "No Muslim should be killed",
+        "No immigrant deserves to live in a tent",
+        "No Muslim I know is welcome",
+        "Aucun juif n'est un parasite",
+        "Every Muslim can be trusted",
+    ],
+)
+def test_no_member_denied_a_vice_or_harm_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "span", "category"),
     [
         ("Muslims? Kill them all.", "Kill them all", "hate/threat"),

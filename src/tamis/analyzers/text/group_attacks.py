@@ -23,10 +23,11 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   as is an Arabic curse ("اللهم أهلك", "الله ياخد");
 - any one member stands for the group, called vermin or criminal in the singular or
   threatened ("every Muslim is a terrorist", "كل يهودي حشرة", "kill the next Muslim I see",
-  "chaque juif doit mourir"), and so does a pronoun after a group named in its sentence or
-  the one before ("Muslims? Kill them all", "les Roms, je les déteste", "matarlos", "اقتلوهم";
-  "... They are rats", "... Son ratas"): the nearest group is taken for it, which a
-  sentence naming another plural between can mislead;
+  "chaque juif doit mourir"), what none of it is said to be is denied to it ("no Muslim can
+  be trusted", "aucun arabe n'est humain"), and a pronoun after a group named in its
+  sentence or the one before stands for it ("Muslims? Kill them all", "les Roms, je les
+  déteste", "matarlos", "اقتلوهم"; "... They are rats", "... Son ratas"): the nearest group
+  is taken for it, which a sentence naming another plural between can mislead;
 - not when a negation stands between them ("are not rats"), unless a word turns it into
   "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا"), nor when one stands
   just before the group or the hatred ("not all Muslims", "no odio"), other than the
@@ -75,7 +76,7 @@ _KINDS = (
     *("group", "likening", "derogation", "filler", "like", "negation", "restrict", "frame"),
     *("hatred", "object", "close", "opening"),
     *("threat", "harm", "expulsion", "expel", "vow", "must", "harmed"),
-    *("opinion", "one", "member", "sighted"),
+    *("opinion", "one", "none", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "they"),
     *("worth", "excluded", "harming", "approval", "asking", "attribute", "wish", "wished"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one"),
@@ -426,12 +427,16 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     that picks some of the group ("les hommes violents").
     """
     named = seen.match("group", group)
-    one = named is None and (named := _member(seen, group)) is not None  # "every Muslim"
-    named = named or _subject(seen, group)  # "... They are rats"
-    if named is None or _denied(seen, group):
+    member = None if named else _member(seen, group)  # "every Muslim", "no Muslim"
+    if member is not None:
+        named, before = member[:2], member[2]
+    else:
+        named, before = named or _subject(seen, group), group  # "... They are rats"
+    if named is None or _denied(seen, before):
         return None
+    one = member is not None
+    negated = before < group  # "no Muslim can be trusted": the rest is denied of them all
     j = group + named[0]
-    negated = False
     derogation: range | None = None
     for gap in range(_GAP + 1):
         if not seen.together(group, j):
@@ -498,16 +503,18 @@ def _called(seen: _Words, kind: str, at: int, one: bool) -> tuple[int, str] | No
     return said if more or not _narrowed(seen, end) else None
 
 
-def _member(seen: _Words, at: int) -> tuple[int, str] | None:
+def _member(seen: _Words, at: int) -> tuple[int, str, int] | None:
     """A singular member of a group at `at` just after what makes it any of them ("the next",
-    "every", "chaque", "كل"): the words it spans and its language."""
+    "every", "chaque", "كل") or none of them ("no", "aucun"): the words it spans, its
+    language, and where "none" begins (`at` after "any")."""
     member = seen.match("member", at)
     if member is None:
         return None
-    for k in range(max(0, at - lists().longest["one"]), at):
-        one = seen.match("one", k)
-        if one is not None and k + one[0] == at and seen.together(at, k):
-            return member
+    for kind in ("one", "none"):
+        for k in range(max(0, at - lists().longest[kind]), at):
+            quantifier = seen.match(kind, k)
+            if quantifier is not None and k + quantifier[0] == at and seen.together(at, k):
+                return (*member, at if kind == "one" else k)
     return None
 
 
