@@ -84,12 +84,13 @@ _KINDS = (
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
 """Kinds listed in the plural and read in the singular after one member (`-one`): "every
 Muslim is a rat"."""
+_ARABIC_PLURALS = (("ات", "ه"), ("ين", ""), ("ون", ""))
 _PLURALS = {
     "en": (("ies", "y"), ("es", ""), ("s", "")),
     "fr": (("aux", "al"), ("s", ""), ("x", "")),
     "es": (("es", ""), ("s", "")),
-    "ar": (("ات", "ه"), ("ين", ""), ("ون", "")),
-    "ary": (("ات", "ه"), ("ين", ""), ("ون", "")),
+    "ar": _ARABIC_PLURALS,
+    "ary": _ARABIC_PLURALS,
 }
 """Plural endings and what a singular ends with instead, per language: "rats", "animaux",
 "ladrones", "حشرات" (ة, normalised, is ه), "مجرمين". Arabic's broken plurals ("كلاب") are
