@@ -683,6 +683,181 @@ def test_a_disguised_statement_is_found_in_the_text_as_sent() -> None:
 @pytest.mark.parametrize(
     ("text", "span"),
     [
+        ("You can't trust a Muslim.", "You can't trust a Muslim"),
+        ("Never trust an immigrant", "Never trust an immigrant"),
+        ("I don't trust Jews", "I don't trust Jews"),
+        ("On ne peut pas faire confiance aux arabes", "On ne peut pas faire confiance aux arabes"),
+        ("Ne faites jamais confiance à un juif", "Ne faites jamais confiance à un juif"),
+        ("No se puede confiar en los gitanos", "No se puede confiar en los gitanos"),
+        ("Nunca confíes en un moro", "Nunca confíes en un moro"),
+        ("لا يمكن الثقة في اليهود", "لا يمكن الثقة في اليهود"),
+        ("لا تثقوا بالمهاجرين", "لا تثقوا بالمهاجرين"),
+    ],
+)
+def test_distrust_urged_of_a_group_or_any_one_of_it_is_derogation(text: str, span: str) -> None:
+    assert _found(text) == [span]
+    assert _found(text, "hate/threat") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't trust the Chinese government",
+        "Don't trust anyone who says immigrants are criminals",
+        "Never trust a stereotype about Muslims",
+        "You can trust a Muslim like anyone else",
+        "On ne peut pas faire confiance aux sondages sur les musulmans",
+        "Je ne fais pas confiance aux politiciens qui parlent des arabes",
+        "No confíes en quien dice que los gitanos son ladrones",
+        "لا تثق في من يقول إن اليهود كلاب",  # "don't trust whoever says the Jews are dogs"
+        "Saying you can't trust Muslims is bigotry",
+    ],
+)
+def test_distrust_of_some_of_a_group_of_something_else_or_reported_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("I'm sick of Muslims.", "I'm sick of Muslims"),
+        ("I'm so fed up with immigrants", "I'm so fed up with immigrants"),
+        ("I really can't stand gay people", "I really can't stand gay people"),
+        ("Fuck all immigrants.", "Fuck all immigrants"),
+        ("Nique les arabes", "Nique les arabes"),
+        ("J'en ai ras le bol des migrants", "J'en ai ras le bol des migrants"),
+        ("Que se jodan los inmigrantes", "Que se jodan los inmigrantes"),
+        ("A la mierda los moros", "A la mierda los moros"),
+        ("تبا للعرب", "تبا للعرب"),
+        ("سئمت من المهاجرين", "سئمت من المهاجرين"),
+    ],
+)
+def test_weariness_or_an_oath_aimed_at_a_whole_group_is_hatred(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm sick of people saying Muslims are terrorists.",
+        "I'm tired of immigrants being blamed for everything.",
+        "Fuck yeah, gay people can marry now!",
+        "Fuck, Muslims are so kind.",
+        "Fuck the people who hate immigrants.",
+        "I hate how we fuck immigrants over",
+        "Nique ta mère",
+        "Que se jodan los racistas que odian a los inmigrantes",
+        "A la mierda el racismo contra los moros",
+        "تبا لك",
+    ],
+)
+def test_such_words_not_aimed_at_a_whole_group_are_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Muslims don't belong in this country", "Muslims don't belong in this country"),
+        ("Jews have no place in our society", "Jews have no place in our society"),
+        ("Trans people should not exist.", "Trans people should not exist"),
+        ("Women should never be allowed to lead", "Women should never be allowed to lead"),
+        ("Les juifs n'ont pas leur place en France", "juifs n'ont pas leur place en France"),
+        ("Les trans ne devraient pas exister", "trans ne devraient pas exister"),
+        ("Les homosexuels sont des malades", "homosexuels sont des malades"),
+        ("Les musulmans ne méritent aucun respect", "musulmans ne méritent aucun respect"),
+        ("Los moros no tienen cabida en este país", "moros no tienen cabida en este país"),
+        ("Las personas trans no deberían existir", "personas trans no deberían existir"),
+        ("Los inmigrantes dan asco", "inmigrantes dan asco"),
+        ("اليهود لا يستحقون الاحترام", "اليهود لا يستحقون الاحترام"),
+        ("المعاقون عالة على المجتمع", "المعاقون عالة على المجتمع"),
+        ("اليهود لا مكان لهم في بلادنا", "اليهود لا مكان لهم في بلادنا"),
+    ],
+)
+def test_a_group_said_to_have_no_place_or_no_right_to_exist_is_derogation(
+    text: str, span: str
+) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims don't belong to a single culture",
+        "Women have no place in the report, it's about men",
+        "Saying Jews don't belong here is antisemitic",
+        "Les migrants ne méritent pas ça",
+        "Las personas trans no deberían tener miedo",
+        "المهاجرون لا مكان لهم للنوم",  # "the migrants have no place to sleep"
+        "الفلسطينيون يستحقون الحياة",  # "Palestinians deserve to live"
+    ],
+)
+def test_a_group_without_a_place_of_its_own_or_owed_something_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("النساء غبيات", "النساء غبيات"),  # "women are stupid"
+        ("العيالات مكلخات", "العيالات مكلخات"),
+        ("المسلمات متخلفات", "المسلمات متخلفات"),
+    ],
+)
+def test_an_arabic_derogation_is_read_in_the_feminine_plural(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+def test_an_arabic_derogation_in_the_feminine_denied_or_reported_is_not() -> None:
+    assert _found("النساء لسن غبيات") == []  # "women are not stupid"
+    assert _found("هم يقولون إن النساء غبيات وهذا كذب") == []  # "they say ..., a lie"
+    assert _found("المسلمات محترمات") == []  # "Muslim women are respectable"
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Les arabes, il faut les expulser.", "les expulser"),
+        ("A los moros hay que echarlos.", "echarlos"),
+        ("الأجانب؟ اطردوهم", "اطردوهم"),
+    ],
+)
+def test_a_call_to_expel_a_pronoun_standing_for_a_group_is_derogation(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("lyhod l7mir", "lyhod l7mir"),
+        ("elmhajrin hachara", "elmhajrin hachara"),
+        ("l3arab elklab", "l3arab elklab"),
+    ],
+)
+def test_a_darija_word_in_latin_letters_is_read_behind_the_article(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("People with disabilities are worthless.", "People with disabilities are worthless"),
+        ("LGBT people are disgusting", "LGBT people are disgusting"),
+        ("Los moros son ladrones", "moros son ladrones"),
+        ("Las personas con discapacidad son inútiles", "personas con discapacidad son inútiles"),
+        ("المتحولون جنسيا مقرفون", "المتحولون جنسيا مقرفون"),
+        ("ذوي الإعاقة عالة على المجتمع", "ذوي الإعاقة عالة على المجتمع"),
+    ],
+)
+def test_groups_named_by_disability_gender_identity_or_origin_in_more_words(
+    text: str, span: str
+) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
         ("We must deport all immigrants", "deport all immigrants"),
         ("Deport all the Muslims!", "Deport all the Muslims"),
         ("Il faut expulser les immigrés", "expulser les immigrés"),

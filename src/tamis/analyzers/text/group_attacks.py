@@ -74,10 +74,10 @@ __all__ = ["GroupAttackAnalyzer", "find_attacks"]
 _DATA = Path(__file__).with_name("group_attacks.tsv")
 _KINDS = (
     *("group", "likening", "derogation", "filler", "like", "negation", "restrict", "frame"),
-    *("hatred", "object", "close", "opening"),
+    *("hatred", "distrust", "object", "close", "opening"),
     *("threat", "harm", "expulsion", "expel", "vow", "must", "harmed"),
     *("opinion", "one", "none", "member", "sighted"),
-    *("them", "hatred-them", "threat-them", "harm-them", "they"),
+    *("them", "hatred-them", "threat-them", "harm-them", "expulsion-them", "expel-them", "they"),
     *("worth", "excluded", "harming", "approval", "asking", "attribute", "wish", "wished"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one"),
 )
@@ -85,6 +85,9 @@ _SINGULAR = ("likening", "derogation", "attribute", "worth")
 """Kinds listed in the plural and read in the singular after one member (`-one`): "every
 Muslim is a rat"."""
 _ARABIC_PLURALS = (("ات", "ه"), ("ين", ""), ("ون", ""))
+_FEMININE = {"ar": ("ين", "ون"), "ary": ("ين", "ون")}
+"""Masculine plural endings whose feminine plural ends in ات instead, per language: women are
+called "متخلفات", not "متخلفين". Derogations listed in one word are read in both."""
 _PLURALS = {
     "en": (("ies", "y"), ("es", ""), ("s", "")),
     "fr": (("aux", "al"), ("s", ""), ("x", "")),
@@ -96,8 +99,8 @@ _PLURALS = {
 "ladrones", "حشرات" (ة, normalised, is ه), "مجرمين". Arabic's broken plurals ("كلاب") are
 listed in the singular in the `-one` kinds."""
 _DECLARED = (
-    *("hatred-them", "threat-them", "harm-them"),
-    *("hatred", "threat", "harm", "expulsion", "expel"),
+    *("hatred-them", "threat-them", "harm-them", "expulsion-them", "expel-them"),
+    *("hatred", "distrust", "threat", "harm", "expulsion", "expel"),
 )
 """Kinds that declare hatred or call for violence or exclusion, the object in them (`-them`,
 tried first: "muerte a ellos" before "muerte a") or after them."""
@@ -138,6 +141,9 @@ _OPENING_QUOTES = frozenset("«“„‘")
 _CLOSING_QUOTES = frozenset("»”’")
 _QUOTE_RE = re.compile("[\"'«»“”„‘’]")
 _PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وال", "فال", "بال", "كال", "ال", "لل")
+_ARABIZI_ARTICLES = ("l", "el")
+"""The article as Arabizi writes it before a word ("l7mir", "elklab"), as Arabic script writes
+ال: a Darija word listed in Latin letters is read behind it too."""
 _CARRIERS = ("group", "member", "likening", "derogation", "attribute", "hatred", "threat", "harm")
 """Kinds whose last words carry a statement, and are read misspelt ("Mulsims", "parasties")."""
 _SWAPPED_MIN = 4
@@ -269,6 +275,11 @@ def lists() -> Lists:
             words = tuple(_WORD_RE.findall(normalize(raw).text))
             if words:
                 phrases[kind].setdefault(words, language)
+    for kind in ("derogation", "attribute"):
+        for (word, *more), language in list(phrases[kind].items()):
+            for masculine in () if more else _FEMININE.get(language, ()):
+                if word.endswith(masculine) and len(word) > len(masculine) + 2:
+                    phrases[kind].setdefault((word.removesuffix(masculine) + "ات",), language)
     for kind in _SINGULAR:
         for phrase, language in phrases[kind].items():
             for singular in _singulars(phrase[-1], language):
@@ -283,6 +294,15 @@ def lists() -> Lists:
         if not (prefix.endswith("ال") and word.startswith("ال")) and prefix + word not in listed
     }
     dictionary = _dictionary_words()
+    for word in {
+        phrase[-1]
+        for kind in _CARRIERS
+        for phrase, language in phrases[kind].items()
+        if language == "ary" and phrase[-1].isascii() and len(phrase[-1]) >= 3
+    }:
+        for article in _ARABIZI_ARTICLES:
+            if article + word not in listed:
+                aliases.setdefault(article + word, word)
     for slip, word in _slips(phrases, listed, dictionary).items():
         aliases.setdefault(slip, word)
     firsts = {kind: frozenset(phrase[0] for phrase in table) for kind, table in phrases.items()}
@@ -750,7 +770,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.6.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.7.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
