@@ -799,6 +799,36 @@ def test_a_group_without_a_place_of_its_own_or_owed_something_is_not(text: str) 
 @pytest.mark.parametrize(
     ("text", "span"),
     [
+        ("Women are lesser beings.", "Women are lesser beings"),
+        ("Immigrants have no brains", "Immigrants have no brains"),
+        ("Muslims like you should be hanged", "Muslims like you should be hanged"),
+        ("Les arabes comme toi devraient être pendus", "arabes comme toi devraient être pendus"),
+        ("Los gitanos son seres inferiores", "gitanos son seres inferiores"),
+        ("Los moros como tú deberían morir", "moros como tú deberían morir"),
+        ("اليهود بلا أخلاق", "اليهود بلا أخلاق"),
+    ],
+)
+def test_a_group_called_lesser_or_addressed_in_one_member_is_found(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims you know are kind",
+        "Women, you are amazing",
+        "Women have no shame in asking for help",
+        "Los gitanos tienen cerebro y alma",
+        "النساء بلا حقوق في هذا البلد",  # "women are without rights in this country"
+    ],
+)
+def test_a_group_addressed_or_said_to_lack_what_others_deny_it_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
         ("النساء غبيات", "النساء غبيات"),  # "women are stupid"
         ("العيالات مكلخات", "العيالات مكلخات"),
         ("المسلمات متخلفات", "المسلمات متخلفات"),
