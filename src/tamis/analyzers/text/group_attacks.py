@@ -276,10 +276,10 @@ def lists() -> Lists:
             if words:
                 phrases[kind].setdefault(words, language)
     for kind in ("derogation", "attribute"):
-        for (word, *more), language in list(phrases[kind].items()):
-            for masculine in () if more else _FEMININE.get(language, ()):
-                if word.endswith(masculine) and len(word) > len(masculine) + 2:
-                    phrases[kind].setdefault((word.removesuffix(masculine) + "ات",), language)
+        for phrase, language in list(phrases[kind].items()):
+            feminine = _feminine(phrase, language)
+            if feminine is not None:
+                phrases[kind].setdefault(feminine, language)
     for kind in _SINGULAR:
         for phrase, language in phrases[kind].items():
             for singular in _singulars(phrase[-1], language):
@@ -293,16 +293,17 @@ def lists() -> Lists:
         for prefix in _PROCLITICS
         if not (prefix.endswith("ال") and word.startswith("ال")) and prefix + word not in listed
     }
-    dictionary = _dictionary_words()
-    for word in {
+    arabizi = {
         phrase[-1]
         for kind in _CARRIERS
         for phrase, language in phrases[kind].items()
         if language == "ary" and phrase[-1].isascii() and len(phrase[-1]) >= 3
-    }:
+    }
+    for word in arabizi:
         for article in _ARABIZI_ARTICLES:
             if article + word not in listed:
                 aliases.setdefault(article + word, word)
+    dictionary = _dictionary_words()
     for slip, word in _slips(phrases, listed, dictionary).items():
         aliases.setdefault(slip, word)
     firsts = {kind: frozenset(phrase[0] for phrase in table) for kind, table in phrases.items()}
@@ -327,6 +328,18 @@ def _singulars(word: str, language: str) -> set[str]:
         for plural, singular in _PLURALS.get(language, ())
         if word.endswith(plural) and len(word) > len(plural) + 1
     }
+
+
+def _feminine(phrase: Phrase, language: str) -> Phrase | None:
+    """A derogation listed in one word, in the masculine plural, in the feminine plural
+    ("متخلفين" -> "متخلفات"); None for any other."""
+    if len(phrase) > 1:
+        return None
+    word = phrase[0]
+    for masculine in _FEMININE.get(language, ()):
+        if word.endswith(masculine) and len(word) > len(masculine) + 2:
+            return (word.removesuffix(masculine) + "ات",)
+    return None
 
 
 def _slips(
