@@ -85,7 +85,8 @@ _SINGULAR = ("likening", "derogation", "attribute", "worth")
 """Kinds listed in the plural and read in the singular after one member (`-one`): "every
 Muslim is a rat"."""
 _ARABIC_PLURALS = (("ات", "ه"), ("ين", ""), ("ون", ""))
-_FEMININE = {"ar": ("ين", "ون"), "ary": ("ين", "ون")}
+_ARABIC_MASCULINE = ("ين", "ون")
+_FEMININE = {"ar": _ARABIC_MASCULINE, "ary": _ARABIC_MASCULINE}
 """Masculine plural endings whose feminine plural ends in ات instead, per language: women are
 called "متخلفات", not "متخلفين". Derogations listed in one word are read in both."""
 _PLURALS = {
