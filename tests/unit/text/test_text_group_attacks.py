@@ -1002,3 +1002,114 @@ def test_the_default_policy_sends_the_statement_to_a_person() -> None:
         analyzers=(LexiconAnalyzer(), ANALYZER),
     )
     assert verdict.action == Action.REVIEW and verdict.categories["hate/threat"] == 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Women are whores.", "Women are whores"),
+        ("Gay people are fucking bastards.", "Gay people are fucking bastards"),
+        ("Les femmes c'est vraiment des connes.", "femmes c'est vraiment des connes"),
+        ("Los moros son unos hijos de puta.", "moros son unos hijos de puta"),
+        ("العيالات كاملين قحاب", "العيالات كاملين قحاب"),
+        ("l3yalat kamlin 9hab", "l3yalat kamlin 9hab"),
+        ("Jews control the media.", "Jews control the media"),
+        ("Les juifs contrôlent les médias.", "juifs contrôlent les médias"),
+        ("Los judíos controlan los medios.", "judíos controlan los medios"),
+        ("اليهود يسيطرون على الإعلام", "اليهود يسيطرون على الإعلام"),
+        ("Women are nothing but objects.", "Women are nothing but objects"),
+        ("Les femmes ne sont que des objets.", "femmes ne sont que des objets"),
+        ("Asians all look the same.", "Asians all look the same"),
+        ("Women should never vote.", "Women should never vote"),
+        ("Las mujeres nunca deberían votar.", "mujeres nunca deberían votar"),
+        ("النساء يجب ألا يصوتن", "النساء يجب ألا يصوتن"),
+        ("There is nothing worse than a Jew.", "There is nothing worse than a Jew"),
+        ("No hay nada peor que un judío.", "No hay nada peor que un judío"),
+        ("لا يوجد أسوأ من اليهود", "لا يوجد أسوأ من اليهود"),
+        ("Gay people are way too disgusting.", "Gay people are way too disgusting"),
+        (
+            "Los discapacitados deberían estar encerrados.",
+            "discapacitados deberían estar encerrados",
+        ),
+        ("المعاقون عبء على المجتمع", "المعاقون عبء على المجتمع"),
+        ("المهاجرون يجب أن يعودوا إلى بلادهم", "المهاجرون يجب أن يعودوا إلى بلادهم"),
+        ("العرب كذابين", "العرب كذابين"),
+        ("الأفارقة ما فيهم خير", "الأفارقة ما فيهم خير"),
+        ("الكحل ماشي ناس", "الكحل ماشي ناس"),
+        ("lk7el ma fihomch ti9a", "lk7el ma fihomch ti9a"),
+    ],
+)
+def test_profanity_tropes_and_worse_than_any_are_derogation(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calling women whores is disgusting.",
+        "Women are not whores.",
+        "My friends are such bitches lol.",
+        "It's not true that Jews control the media.",
+        "The idea that Jews control the banks is an antisemitic conspiracy theory.",
+        "نظرية أن اليهود يسيطرون على العالم كذبة.",
+        "Stop treating women as objects.",
+        "Women are not just objects.",
+        "Les femmes ne sont pas que des objets.",
+        "Las mujeres no son objetos.",
+        "Les musulmans sont tous pareils à nous, des humains.",
+        "Women should never have to vote under threat.",
+        "There is nothing worse than racism against Muslims.",
+        "No hay nada peor que el racismo contra los gitanos.",
+        "لا يوجد أسوأ من العنصرية ضد المسلمين.",
+        "Gay people are way more accepted now.",
+        "المعاقون ليسوا عبئا على المجتمع.",
+        "النساء أدنى أجرا من الرجال.",
+        "العرب ماشي كذابين.",
+        "الأفارقة ناس مزيانين.",
+        "المهاجرين كيتسرقو.",
+    ],
+)
+def test_their_denials_critiques_and_look_alikes_are_not(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_an_idea_is_a_frame_but_by_the_way_is_not() -> None:
+    assert _found("The idea that Muslims are rats is vile") == []
+    assert _found("على فكرة العرب حمير") == ["العرب حمير"]  # "by the way"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("المسلمون عنيفون", True),
+        ("والمسلمون عنيفون جدا", True),
+        ("النساء ضعيفات", True),
+        ("المسلمون العنيفون في السجن", False),  # the adjective takes the article: some of them
+        ("مسلمين عنيفين قتلوا رجلا", False),  # no article: "violent Muslims killed a man"
+        ("Les hommes violents", False),
+        ("Les hommes sont violents", True),
+    ],
+)
+def test_an_arabic_adjective_after_a_group_with_the_article_is_said_of_it(
+    text: str, found: bool
+) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Immigrants are the worst.", True),
+        ("Muslims are the worst, honestly.", True),
+        ("Les immigrés sont les pires.", True),
+        ("Los gitanos son los peores.", True),
+        ("المهاجرون هم الأسوأ.", True),
+        ("Immigrants are the worst hit by the crisis.", False),
+        ("Les immigrés sont les pires victimes de la crise.", False),
+        ("Los gitanos son los peores parados.", False),
+        ("المهاجرون هم الأسوأ حظا.", False),
+        ("Immigrants are not the worst.", False),
+    ],
+)
+def test_the_worst_is_derogation_only_where_it_ends_the_clause(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found

@@ -78,7 +78,8 @@ _KINDS = (
     *("threat", "harm", "expulsion", "expel", "vow", "must", "harmed"),
     *("opinion", "one", "none", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "expulsion-them", "expel-them", "they"),
-    *("worth", "excluded", "harming", "approval", "asking", "attribute", "wish", "wished"),
+    *("worth", "excluded", "harming", "approval", "asking", "attribute", "ending"),
+    *("wish", "wished"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one"),
 )
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
@@ -117,6 +118,11 @@ _CATEGORIES = {
 STRENGTH = 0.95
 _GAP = 4
 """Words at most between a group and what is said of it."""
+_ARTICLES = ("ال", "وال", "فال")
+_DEFINITE = {"ar": _ARTICLES, "ary": _ARTICLES}
+"""A group's article (a proclitic may come first), per language where a bare adjective after
+the group is its predicate, not an adjective picking some of it: "المسلمون عنيفون" ('Muslims
+are violent'), where the violent ones would be "المسلمون العنيفون"."""
 _NEGATION_BACK = 3
 """Words before a group searched for a negation of the whole statement ("not all ...")."""
 _FRAME_BACK = 8
@@ -397,6 +403,7 @@ def lists_digest() -> str:
 class _Words:
     """A normalised text's words (Arabic proclitics taken off listed words), sentences, clauses."""
 
+    text: str
     words: Sequence[str]
     spans: Sequence[tuple[int, int]]
     sentence: Sequence[int]
@@ -406,6 +413,11 @@ class _Words:
 
     def match(self, kind: str, at: int) -> tuple[int, str] | None:
         return lists().match(kind, self.words, at) if at < len(self.words) else None
+
+    def written(self, at: int) -> str:
+        """The word at `at` as the text has it."""
+        start, end = self.spans[at]
+        return self.text[start:end]
 
     def together(self, at: int, other: int) -> bool:
         return 0 <= other < len(self.words) and self.sentence[other] == self.sentence[at]
@@ -431,7 +443,7 @@ def find_attacks(text: str) -> list[Attack]:
         between = text[spans[i - 1][1] : spans[i][0]]
         sentence[i] = sentence[i - 1] + any(c in _SENTENCE_END for c in between)
         clause[i] = clause[i - 1] + any(c in _CLAUSE_END for c in between)
-    seen = _Words(words, spans, sentence, clause)
+    seen = _Words(text, words, spans, sentence, clause)
     found: list[Attack] = []
     quotes: _Quotes | None = None
     for i in (i for i, word in enumerate(words) if word in known.starts):
@@ -459,7 +471,9 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
 
     A derogation may stand before a likening ("are stupid rats"): the likening is preferred. A
     milder one (`attribute`: "violent") needs a word between, not to be read in the adjective
-    that picks some of the group ("les hommes violents").
+    that picks some of the group ("les hommes violents"), unless the group takes an article
+    that such an adjective would take too (`_DEFINITE`: "المسلمون عنيفون"). Some (`ending`:
+    "the worst") count only where they end the clause.
     """
     named = seen.match("group", group)
     member = None if named else _member(seen, group)  # "every Muslim", "no Muslim"
@@ -471,6 +485,8 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
         return None
     one = member is not None
     negated = before < group  # "no Muslim can be trusted": the rest is denied of them all
+    articles = _DEFINITE.get(named[1], ())
+    definite = not one and seen.written(group).startswith(articles)
     j = group + named[0]
     derogation: range | None = None
     for gap in range(_GAP + 1):
@@ -493,8 +509,11 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
         if negated:  # "are not human beings"
             said = _called(seen, "worth", j, one)
         else:
-            said = _called(seen, "derogation", j, one) or (
-                _called(seen, "attribute", j, one) if gap else None
+            predicate = gap or (definite and not seen.written(j).startswith(articles))
+            said = (
+                _called(seen, "derogation", j, one)
+                or (_called(seen, "attribute", j, one) if predicate else None)
+                or _ending(seen, j)
             )
         if said is not None and derogation is None:
             derogation = range(j, j + said[0])
@@ -536,6 +555,12 @@ def _called(seen: _Words, kind: str, at: int, one: bool) -> tuple[int, str] | No
     end = at + said[0]
     more = any(seen.match(f"{other}-one", end) for other in _SINGULAR)
     return said if more or not _narrowed(seen, end) else None
+
+
+def _ending(seen: _Words, at: int) -> tuple[int, str] | None:
+    """A derogation at `at` that ends its clause ("are the worst", not "the worst hit")."""
+    said = seen.match("ending", at)
+    return said if said is not None and not _narrowed(seen, at + said[0]) else None
 
 
 def _member(seen: _Words, at: int) -> tuple[int, str, int] | None:
