@@ -1113,3 +1113,62 @@ def test_an_arabic_adjective_after_a_group_with_the_article_is_said_of_it(
 )
 def test_the_worst_is_derogation_only_where_it_ends_the_clause(text: str, found: bool) -> None:
     assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Immigrants aren't human.", True),
+        ("Women can't be smart.", True),
+        ("Women won't ever be smart.", True),
+        ("Les femmes ne peuvent pas être intelligentes.", True),
+        ("Las mujeres no pueden ser inteligentes.", True),
+        ("النساء لا يمكن أن يكن ذكيات.", True),
+        ("Muslims can be terrorists too, like anyone.", False),  # "can" is no filler
+        ("Muslims can't be terrorists, they are peaceful.", False),
+        ("Les musulmans ne peuvent pas être expulsés.", False),
+        ("Los gitanos no pueden ser discriminados.", False),
+        ("الكحل ماشي ناس", True),  # "not people"
+        ("l3arab machi bnadem", True),
+        ("العرب ماشي ناس خايبين", False),  # "not bad people"
+        ("l3arab machi bnadem mzyanin", False),
+    ],
+)
+def test_a_quality_denied_through_a_negation_of_several_words(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Muslims deserve to suffer.", True),
+        ("Les femmes méritent d'être battues.", True),
+        ("Las mujeres merecen ser golpeadas.", True),
+        ("المسلمون يستحقون المعاناة.", True),
+        ("Je veux frapper les arabes.", True),
+        ("Quiero pegar a los gays.", True),
+        ("lah ymout lyhod kamlin", True),
+        ("Les femmes ne méritent pas de souffrir.", False),
+        ("المسلمون لا يستحقون المعاناة.", False),
+        ("Je ne veux pas frapper les arabes.", False),
+        ("La policía suele pegar a los inmigrantes.", False),
+        ("Hate crimes hurt Muslims.", False),
+    ],
+)
+def test_suffering_or_a_beating_called_for_is_a_threat(text: str, found: bool) -> None:
+    assert bool(_found(text, "hate/threat")) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I will never respect a Muslim.", True),
+        ("Je n'ai aucun respect pour les arabes.", True),
+        ("No respeto a los gitanos.", True),
+        ("لا أحترم اليهود", True),
+        ("I don't respect people who hate Muslims.", False),
+        ("I respect Muslims.", False),
+    ],
+)
+def test_respect_refused_to_a_whole_group_is_hatred(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found

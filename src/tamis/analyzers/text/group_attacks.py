@@ -517,14 +517,14 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
             )
         if said is not None and derogation is None:
             derogation = range(j, j + said[0])
-        negation = seen.match("negation", j) is not None
+        negation = seen.match("negation", j)
         if seen.match("restrict", j):
             negated = False
         elif negation:
             negated = True
         if gap == _GAP or not (negation or said or seen.match("filler", j)):
             break
-        j += 1
+        j += negation[0] if negation else 1  # "can t be", "no pueden ser": read past it whole
     if derogation is None:
         return None
     return seen.attack(group, derogation[-1], "derogation", derogation, named[1])
