@@ -1057,6 +1057,10 @@ def test_profanity_tropes_and_worse_than_any_are_derogation(text: str, span: str
         "Les femmes ne sont pas que des objets.",
         "Las mujeres no son objetos.",
         "Les musulmans sont tous pareils à nous, des humains.",
+        "Les juifs et les arabes sont tous les mêmes.",
+        "المسلمين والمسيحيين بحال بحال",  # "are the same": said in tolerance as often
+        "l3arab w lyhod kif kif",
+        "المسلمون والمسيحيون متشابهون",
         "Women should never have to vote under threat.",
         "There is nothing worse than racism against Muslims.",
         "No hay nada peor que el racismo contra los gitanos.",
@@ -1171,4 +1175,31 @@ def test_suffering_or_a_beating_called_for_is_a_threat(text: str, found: bool) -
     ],
 )
 def test_respect_refused_to_a_whole_group_is_hatred(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Immigrants are an invasion.", True),
+        ("Black people are gorillas.", True),
+        ("Muslims are barely human.", True),
+        ("Women are property.", True),
+        ("Immigrants breed like rabbits.", True),
+        ("Les musulmans sont des envahisseurs.", True),
+        ("Les roms se reproduisent comme des lapins.", True),
+        ("Los trans son monstruos.", True),
+        ("Las mujeres son máquinas de hacer bebés.", True),
+        ("المهاجرون غزاة.", True),
+        ("اللاجئون جراد.", True),
+        ("Women are creatures of habit.", False),
+        ("Women are property owners too.", False),
+        ("Muslims are facing an invasion of privacy.", False),
+        ("Calling immigrants an invasion is racist.", False),
+        ("Jews are not snakes.", False),
+        ("Disabled people eat vegetables.", False),
+        ("اللاجئون هربوا من الغزاة.", False),
+    ],
+)
+def test_invaders_beasts_and_breeding_are_dehumanisation(text: str, found: bool) -> None:
     assert bool(_found(text)) is found
