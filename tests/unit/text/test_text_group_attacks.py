@@ -1203,3 +1203,27 @@ def test_respect_refused_to_a_whole_group_is_hatred(text: str, found: bool) -> N
 )
 def test_invaders_beasts_and_breeding_are_dehumanisation(text: str, found: bool) -> None:
     assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("We will hunt down all the immigrants.", True),
+        ("Let's go kill some immigrants tonight.", True),
+        ("I will slit the throats of all Jews.", True),
+        ("Black people will be strung up.", True),
+        ("Gay people will pay for this with their blood.", True),
+        ("Les juifs vont payer de leur sang.", True),
+        ("Los gays van a pagar con su sangre.", True),
+        ("سوف نذبح المسيحيين.", True),
+        ("Muslims will be killed if the war goes on.", False),  # "will" alone calls for nothing
+        ("Experts warn that immigrants will be slaughtered.", False),
+        ("Immigrants will die in the sea.", False),
+        ("Immigrants will be dealt with fairly by the courts.", False),
+        ("Les migrants vont payer plus d'impôts.", False),
+        ("The police will hunt down the people who attacked Muslims.", False),
+        ("سوف نساعد المهاجرين.", False),
+    ],
+)
+def test_a_vow_of_bloodshed_is_a_threat_but_a_forecast_is_not(text: str, found: bool) -> None:
+    assert bool(_found(text, "hate/threat")) is found
