@@ -809,7 +809,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.7.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.8.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
