@@ -1227,3 +1227,26 @@ def test_invaders_beasts_and_breeding_are_dehumanisation(text: str, found: bool)
 )
 def test_a_vow_of_bloodshed_is_a_threat_but_a_forecast_is_not(text: str, found: bool) -> None:
     assert bool(_found(text, "hate/threat")) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Les femmes sont hystériques.", True),
+        ("Les noirs sont paresseux.", True),
+        ("Les immigrés sont des profiteurs.", True),
+        ("Les arabes ne savent que voler.", True),
+        ("Les femmes sont incapables.", True),
+        ("Los inmigrantes viven de las ayudas.", True),
+        ("Women are too emotional to lead.", True),
+        ("السود كسالى", True),
+        ("Les handicapés sont incapables de marcher sans aide.", False),  # does not end there
+        ("Les handicapés sont assistés par des bénévoles.", False),
+        ("Les musulmans intégristes sont une minorité.", False),  # the adjective picks some
+        ("المسلمون المتطرفون أقلية.", False),
+        ("Muslims are victims of fanatics.", False),
+        ("Immigrants are cheap labour.", False),
+    ],
+)
+def test_stereotypes_said_of_a_whole_group_are_derogation(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found

@@ -560,7 +560,10 @@ def _called(seen: _Words, kind: str, at: int, one: bool) -> tuple[int, str] | No
 def _ending(seen: _Words, at: int) -> tuple[int, str] | None:
     """A derogation at `at` that ends its clause ("are the worst", not "the worst hit")."""
     said = seen.match("ending", at)
-    return said if said is not None and not _narrowed(seen, at + said[0]) else None
+    if said is None:
+        return None
+    end = at + said[0]
+    return said if end == len(seen.words) or seen.clause[end] != seen.clause[at] else None
 
 
 def _member(seen: _Words, at: int) -> tuple[int, str, int] | None:
