@@ -419,6 +419,10 @@ class _Words:
         start, end = self.spans[at]
         return self.text[start:end]
 
+    def clause_ends(self, end: int) -> bool:
+        """Whether the clause of the word before `end` ends there."""
+        return end >= len(self.words) or self.clause[end] != self.clause[end - 1]
+
     def together(self, at: int, other: int) -> bool:
         return 0 <= other < len(self.words) and self.sentence[other] == self.sentence[at]
 
@@ -560,10 +564,7 @@ def _called(seen: _Words, kind: str, at: int, one: bool) -> tuple[int, str] | No
 def _ending(seen: _Words, at: int) -> tuple[int, str] | None:
     """A derogation at `at` that ends its clause ("are the worst", not "the worst hit")."""
     said = seen.match("ending", at)
-    if said is None:
-        return None
-    end = at + said[0]
-    return said if end == len(seen.words) or seen.clause[end] != seen.clause[at] else None
+    return said if said is not None and seen.clause_ends(at + said[0]) else None
 
 
 def _member(seen: _Words, at: int) -> tuple[int, str, int] | None:
@@ -728,7 +729,7 @@ def _antecedent(seen: _Words, at: int) -> str | None:
 def _narrowed(seen: _Words, end: int) -> bool:
     """Whether the words after an object ending at `end` narrow it ("who steal", "being
     insulted", "Chinese food"); not "and", "so" or, after one member, "I see"."""
-    if end >= len(seen.words) or seen.clause[end] != seen.clause[end - 1]:
+    if seen.clause_ends(end):
         return False
     return not (seen.match("close", end) or seen.match("sighted", end))
 
