@@ -79,7 +79,7 @@ _KINDS = (
     *("opinion", "one", "none", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "expulsion-them", "expel-them", "they"),
     *("worth", "excluded", "harming", "approval", "asking", "attribute", "ending"),
-    *("wish", "wished"),
+    *("wish", "wished", "sent", "addressee", "place", "tail"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one"),
 )
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
@@ -315,7 +315,7 @@ def lists() -> Lists:
         aliases.setdefault(slip, word)
     firsts = {kind: frozenset(phrase[0] for phrase in table) for kind, table in phrases.items()}
     groups = firsts["group"] | firsts["member"]
-    leading = ("likening", "they", "harming", *_DECLARED)
+    leading = ("likening", "they", "harming", "sent", *_DECLARED)
     starts = groups.union(*(firsts[kind] for kind in leading))
     read = frozenset(listed | aliases.keys())
     every = {(word,) for word in listed}.union(*phrases.values())
@@ -458,6 +458,7 @@ def find_attacks(text: str) -> list[Attack]:
             or _likening_of_group(seen, i)
             or _declared(seen, i)
             or _approved(seen, i)
+            or _ordered(seen, i)
         )
         if attack is None or _framed(seen, i):
             continue
@@ -681,6 +682,40 @@ def _approved(seen: _Words, at: int) -> Attack | None:
     return None
 
 
+def _ordered(seen: _Words, at: int) -> Attack | None:
+    """An order to leave, said to a group addressed just after it ("go back to your country,
+    you Muslims", "ارجعوا لبلادكم يا عرب") or just before it, opening the sentence
+    ("Immigrés, rentrez chez vous"); not denied just before ("don't", a question's
+    negation)."""
+    order = seen.match("sent", at)
+    if order is None or _before(seen, "negation", at, 2) or _before(seen, "asking", at, 2):
+        return None
+    said = range(at, at + order[0])
+    k = said.stop
+    while seen.together(at, k) and not seen.match("group", k) and (step := _addressing(seen, k)):
+        k += step
+    group = seen.match("group", k) if seen.together(at, k) else None
+    if group is not None and not _narrowed(seen, k + group[0]):
+        return seen.attack(at, k + group[0] - 1, "derogation", said, group[1])
+    for g in range(at - 1, max(-1, at - lists().longest["group"] - 1), -1):
+        group = seen.match("group", g) if seen.together(at, g) else None
+        if group is not None and g + group[0] == at:
+            k = g
+            while seen.together(at, k - 1):
+                k -= 1
+            while k < g and (step := _addressing(seen, k)):
+                k += step
+            return seen.attack(k, said[-1], "derogation", said, group[1]) if k == g else None
+    return None
+
+
+def _addressing(seen: _Words, at: int) -> int:
+    """The words at `at` that may stand beside a group addressed ("you", "bande de", "يا"):
+    0 if none."""
+    words = seen.match("addressee", at) or seen.match("object", at)
+    return 0 if words is None else words[0]
+
+
 def _object(seen: _Words, at: int, first: int) -> tuple[int, str] | None:
     """Where the object of a hatred or call said at `at` ends, and its group's language: the
     whole group ("all the Jews"), any one of it ("the next Muslim") or a pronoun ("them all")."""
@@ -728,8 +763,15 @@ def _antecedent(seen: _Words, at: int) -> str | None:
 
 def _narrowed(seen: _Words, end: int) -> bool:
     """Whether the words after an object ending at `end` narrow it ("who steal", "being
-    insulted", "Chinese food"); not "and", "so" or, after one member, "I see"."""
+    insulted", "Chinese food"); not "and", "so", a place ("here", "en France"), a last word
+    ("too", not "to feel") or, after one member, "I see"."""
     if seen.clause_ends(end):
+        return False
+    place = seen.match("place", end)
+    if place is not None:
+        return _narrowed(seen, end + place[0])
+    tail = seen.match("tail", end)
+    if tail is not None and seen.clause_ends(end + tail[0]):
         return False
     return not (seen.match("close", end) or seen.match("sighted", end))
 
