@@ -123,6 +123,8 @@ _DEFINITE = {"ar": _ARTICLES, "ary": _ARTICLES}
 """A group's article (a proclitic may come first), per language where a bare adjective after
 the group is its predicate, not an adjective picking some of it: "المسلمون عنيفون" ('Muslims
 are violent'), where the violent ones would be "المسلمون العنيفون"."""
+_DENYING = frozenset({"غير"})
+"""Restricting words that deny before an adjective of the Arabic lists (`_denying`)."""
 _NEGATION_BACK = 3
 """Words before a group searched for a negation of the whole statement ("not all ...")."""
 _FRAME_BACK = 8
@@ -141,6 +143,8 @@ _GLUED = 3
 """Listed phrases at most read in one word, their spaces left out ("ihatemuslims")."""
 _GLUED_PIECE = 3
 """Letters at least in each listed phrase read run together."""
+_HALVED_MIN = 5
+"""Letters at least in a group's name read cut in two ("mus lims")."""
 _WORD_RE = re.compile(r"\w+")
 _SENTENCE_END = frozenset(".!?;:\n؟؛")
 _CLAUSE_END = _SENTENCE_END | frozenset(',()"«»“”—–،')
@@ -191,6 +195,8 @@ class Lists:
     read: frozenset[str]
     """Words read as they are: every listed word, every alias of one, and the words of the
     dictionaries that listed phrases run together would spell ("someone", "credit", "wed")."""
+    halves: dict[tuple[str, str], str]
+    """A group's or member's name cut in two ("mus", "lims") -> the name."""
 
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
@@ -202,6 +208,21 @@ class Lists:
             if language is not None:
                 return size, language
         return None
+
+    def rejoined(
+        self, words: list[str], spans: list[tuple[int, int]]
+    ) -> tuple[list[str], list[tuple[int, int]]]:
+        """`words` and their `spans`, a name cut in two by one space or mark ("mus lims",
+        "ara-bs") read whole."""
+        cuts = [
+            i
+            for i, pair in enumerate(pairwise(words))
+            if pair in self.halves and spans[i + 1][0] - spans[i][1] == 1
+        ]
+        for i in reversed(cuts):
+            words[i : i + 2] = [self.halves[words[i], words[i + 1]]]
+            spans[i : i + 2] = [(spans[i][0], spans[i + 1][1])]
+        return words, spans
 
     def run_together(self, words: Sequence[str]) -> list[tuple[int, str]]:
         """The words that may be listed phrases run together, with their places: not read as
@@ -322,7 +343,10 @@ def lists() -> Lists:
     joined = {"".join(p): p for p in every if len("".join(p)) >= _GLUED_PIECE}
     ends = frozenset(w[:_GLUED_PIECE] for w in joined), frozenset(w[-_GLUED_PIECE:] for w in joined)
     widest = max(map(len, joined))
-    found = Lists(phrases, longest, firsts, aliases, groups, starts, joined, widest, ends, read)
+    halves = _halves(groups, listed, dictionary)
+    found = Lists(
+        phrases, longest, firsts, aliases, groups, starts, joined, widest, ends, read, halves
+    )
     spelled = {word for _, word in found.run_together(list(dictionary)) if found.glued(word)}
     return replace(found, read=read | spelled)
 
@@ -370,9 +394,9 @@ def _slips(
 
 
 def _misspellings(word: str) -> set[str]:
-    """Two letters swapped ("haet"), from four letters, or one left out ("muslms"), from six,
-    neither first nor last (that makes singulars of plurals and other words of verbs: "leches",
-    "eches"). Arabic script, written without short vowels, makes other words of most slips:
+    """Two letters swapped ("haet") or z written for s ("muzlims", "jewz"), from four letters,
+    or one left out ("muslms"), from six, neither first nor last (that makes singulars of
+    plurals and other words of verbs: "leches", "eches"). Arabic script, written without short vowels, makes other words of most slips:
     only swaps there, from five letters."""
     arabic = "\u0600" <= word[0] <= "\u06ff"
     size = len(word)
@@ -381,7 +405,23 @@ def _misspellings(word: str) -> set[str]:
         slips.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(size - 1))
     if size >= _DROPPED_MIN and not arabic:
         slips.update(word[:i] + word[i + 1 :] for i in range(1, size - 1))
+    if size >= _SWAPPED_MIN and not arabic:  # "muzlims", "jewz", "muzlimz"
+        slips.add(word.replace("s", "z"))
+        slips.update(word[:i] + "z" + word[i + 1 :] for i, c in enumerate(word) if c == "s")
     return slips - {word}
+
+
+def _halves(names: frozenset[str], listed: set[str], dictionary: set[str]) -> dict[Phrase, str]:
+    """Each cut of a name in two -> the name, unless a half is a listed word or both are
+    words of the dictionaries ("his panics", "mig rants")."""
+    return {
+        (name[:cut], name[cut:]): name
+        for name in names
+        if len(name) >= _HALVED_MIN
+        for cut in range(2, len(name) - 1)
+        if listed.isdisjoint((name[:cut], name[cut:]))
+        and not dictionary.issuperset((name[:cut], name[cut:]))
+    }
 
 
 def _dictionary_words() -> set[str]:
@@ -438,7 +478,7 @@ def find_attacks(text: str) -> list[Attack]:
     known = lists()
     spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     words = [known.aliases.get(text[start:end], text[start:end]) for start, end in spans]
-    words, spans = known.unglued(words, spans)
+    words, spans = known.rejoined(*known.unglued(words, spans))
     if known.groups.isdisjoint(words):
         return []
     sentence = [0] * len(words)
@@ -524,7 +564,7 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
             derogation = range(j, j + said[0])
         negation = seen.match("negation", j)
         if seen.match("restrict", j):
-            negated = False
+            negated = _denying(seen, j)
         elif negation:
             negated = True
         if gap == _GAP or not (negation or said or seen.match("filler", j)):
@@ -533,6 +573,18 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     if derogation is None:
         return None
     return seen.attack(group, derogation[-1], "derogation", derogation, named[1])
+
+
+def _denying(seen: _Words, at: int) -> bool:
+    """Whether a restricting word at `at` denies what follows instead: Darija "غير" is 'only'
+    ("العرب غير شفارة"), but before an adjective of the Arabic lists it is Arabic's 'not'
+    ("المسلمون غير عنيفين", "غير بشر")."""
+    if seen.words[at] not in _DENYING:
+        return False
+    return any(
+        (said := seen.match(kind, at + 1)) is not None and said[1] == "ar"
+        for kind in ("derogation", "attribute", "worth", "ending")
+    )
 
 
 def _wished(seen: _Words, group: int) -> bool:
@@ -739,7 +791,18 @@ def _named(seen: _Words, at: int, first: int) -> tuple[int, str | None]:
             if one is not None and seen.together(at, j + one[0]):
                 k, group = j + one[0], seen.match("member", j + one[0])
                 break
+    if group is None and seen.together(at, k) and _indefinite(seen, k):  # "لا تثق بيهودي"
+        group = seen.match("member", k)
     return (k, None) if group is None else (k + group[0], group[1])
+
+
+def _indefinite(seen: _Words, at: int) -> bool:
+    """Whether the word at `at` is one member named without an article where the article
+    makes it definite (`_DEFINITE`): any one of the group, as "a Jew" is in English."""
+    member = seen.match("member", at)
+    if member is None or member[1] not in _DEFINITE:
+        return False
+    return not seen.written(at).startswith((*_DEFINITE[member[1]], "بال", "كال", "لل", "ل"))
 
 
 def _pronoun(seen: _Words, at: int, end: int) -> tuple[int, str] | None:
