@@ -79,7 +79,7 @@ _KINDS = (
     *("opinion", "one", "none", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "expulsion-them", "expel-them", "they"),
     *("worth", "excluded", "harming", "approval", "asking", "attribute", "ending"),
-    *("wish", "wished", "sent", "addressee", "place", "tail"),
+    *("wish", "wished", "sent", "addressee", "place", "tail", "refuted"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one"),
 )
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
@@ -500,7 +500,7 @@ def find_attacks(text: str) -> list[Attack]:
             or _approved(seen, i)
             or _ordered(seen, i)
         )
-        if attack is None or _framed(seen, i):
+        if attack is None or _framed(seen, i) or _refuted(seen, attack.end):
             continue
         quotes = quotes or _Quotes.of(text)
         if not quotes.around(attack.start, attack.end):
@@ -903,6 +903,17 @@ def _framed(seen: _Words, at: int) -> bool:
             return True
         k += 1
     return False
+
+
+def _refuted(seen: _Words, end: int) -> bool:
+    """Whether the clause after a statement ending at `end` (in the text) reports or refutes
+    it: in its sentence ("..., he said", "..., según él") or as the whole of the next clause
+    ("...? That's a lie.", not "... They say they are peaceful, but ...")."""
+    k = bisect.bisect_left(seen.spans, end, key=lambda span: span[0])
+    while 0 < k < len(seen.words) and not seen.clause_ends(k):
+        k += 1
+    said = seen.match("refuted", k)
+    return said is not None and (seen.together(k, k - 1) or seen.clause_ends(k + said[0]))
 
 
 def _before(seen: _Words, kind: str, at: int, back: int) -> bool:
