@@ -79,7 +79,7 @@ _KINDS = (
     *("opinion", "one", "none", "member", "sighted"),
     *("them", "hatred-them", "threat-them", "harm-them", "expulsion-them", "expel-them", "they"),
     *("worth", "excluded", "harming", "approval", "asking", "attribute", "ending"),
-    *("wish", "wished", "sent", "addressee", "place", "tail", "refuted"),
+    *("wish", "wished", "sent", "addressee", "place", "tail", "reported", "refuted"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one"),
 )
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
@@ -906,14 +906,18 @@ def _framed(seen: _Words, at: int) -> bool:
 
 
 def _refuted(seen: _Words, end: int) -> bool:
-    """Whether the clause after a statement ending at `end` (in the text) reports or refutes
-    it: in its sentence ("..., he said", "..., según él") or as the whole of the next clause
-    ("...? That's a lie.", not "... They say they are peaceful, but ...")."""
+    """Whether the clause after a statement ending at `end` (in the text) reports it, in its
+    sentence ("..., he said", "..., dijo el candidato"), or is all a refutation of it ("...?
+    That's a lie.", "..., mentira"; not "... They say they are peaceful")."""
     k = bisect.bisect_left(seen.spans, end, key=lambda span: span[0])
     while 0 < k < len(seen.words) and not seen.clause_ends(k):
         k += 1
+    if k >= len(seen.words):
+        return False
+    if seen.together(k, k - 1) and seen.match("reported", k):
+        return True
     said = seen.match("refuted", k)
-    return said is not None and (seen.together(k, k - 1) or seen.clause_ends(k + said[0]))
+    return said is not None and seen.clause_ends(k + said[0])
 
 
 def _before(seen: _Words, kind: str, at: int, back: int) -> bool:
