@@ -1250,3 +1250,173 @@ def test_a_vow_of_bloodshed_is_a_threat_but_a_forecast_is_not(text: str, found: 
 )
 def test_stereotypes_said_of_a_whole_group_are_derogation(text: str, found: bool) -> None:
     assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Go back to your country, you Muslims", "Go back to your country, you Muslims"),
+        ("Muslims, go back to where you came from", "Muslims, go back to where you came from"),
+        ("Hey immigrants, go back to your own country!", "immigrants, go back to your own country"),
+        ("Les immigrés, rentrez chez vous", "immigrés, rentrez chez vous"),
+        ("Dégagez, bande de Roms", "Dégagez, bande de Roms"),
+        ("Volved a vuestro país, moros", "Volved a vuestro país, moros"),
+        ("ارجعوا إلى بلادكم يا عرب", "ارجعوا إلى بلادكم يا عرب"),
+        ("سيرو لبلادكم يا الأفارقة", "سيرو لبلادكم يا الأفارقة"),
+    ],
+)
+def test_an_order_to_leave_said_to_a_group_is_derogation(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims go back to their country every summer",
+        "Telling Muslims to go back to your country is racist",
+        "Go back to your country and help Muslims there",
+        "Don't go back to your country, immigrants, we need you",
+        "Muslims who go back to your country are welcome",
+        "Mes voisins roms, rentrez chez vous",  # "voisins" names people, not the group
+        '"Go back to your country, Muslims" is what they shouted at her',
+    ],
+)
+def test_an_order_not_said_to_the_group_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("We don't want Muslims here", True),
+        ("We don't want any more immigrants in this country", True),
+        ("On ne veut pas de musulmans ici", True),
+        ("No queremos más inmigrantes en España", True),
+        ("لا نريد اليهود في بلادنا", True),
+        ("ما بغيناش الأفارقة هنا", True),
+        ("Immigrants should go back to their country", True),
+        ("Black people should go back to Africa", True),
+        ("Los inmigrantes deberían volver por donde vinieron", True),
+        ("We don't want Muslims to feel unwelcome here", False),
+        ("We don't want immigrants to suffer", False),
+        ("It's not that we don't want immigrants here", False),
+        ("On ne veut pas de musulmans maltraités", False),
+        ("Immigrants should not go back to their country if it is at war", False),
+        ("Refugees who want to go back to their country should get help", False),
+    ],
+)
+def test_a_group_unwanted_here_or_sent_home_is_derogation(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I hate Muslims too", True),
+        ("Kill the Jews as well!", True),
+        ("We don't want women to be afraid", False),  # "too" is written "to" once normalised
+    ],
+)
+def test_too_follows_a_hated_group_only_where_it_ends_the_clause(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Muzlims are rats", True),
+        ("Muslimz are rats", True),
+        ("Jewz are parasites", True),
+        ("Mus lims are rats", True),
+        ("Mus-lims are rats", True),
+        ("Immi grants are vermin", True),
+        ("Les musul mans sont des rats", True),
+        ("His panics are the worst", False),  # both halves are words
+        ("Mig rants are disgusting", False),
+    ],
+)
+def test_a_name_with_z_for_s_or_cut_in_two_is_read(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("العرب غير شفارة", True),  # Darija: 'only thieves'
+        ("l3rab ghir chfara", True),
+        ("العرب غير كلاب", True),
+        ("اليهود غير بشر", True),  # 'not human'
+        ("المسلمون غير عنيفين", False),  # Arabic: 'not violent'
+        ("المسلمون غير إرهابيين", False),
+    ],
+)
+def test_ghayr_is_not_before_an_arabic_adjective_and_only_in_darija(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Muslims have violence in their blood", True),
+        ("Gypsies have stealing in their blood", True),
+        ("Muslims lie by nature", True),
+        ("Les Arabes ont le vol dans le sang", True),
+        ("Les Roms volent par nature", True),
+        ("Los gitanos llevan el robo en la sangre", True),
+        ("Los gitanos roban por naturaleza", True),
+        ("العرب السرقة في دمهم", True),
+        ("اليهود يكذبون بطبعهم", True),
+        ("الشلوح البخل فدمهم", True),
+        ("Music is in their blood", False),
+        ("Muslims don't have violence in their blood", False),
+        ("Los gitanos llevan el flamenco en la sangre", False),
+        ("Saying that Muslims have violence in their blood is racist", False),
+    ],
+)
+def test_a_vice_said_to_be_in_a_groups_blood_or_nature_is_derogation(
+    text: str, found: bool
+) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("لا تثق في يهودي", True),
+        ("لا تثق بيهودي أبدا", True),
+        ("ما تيقش فيهودي", True),
+        ("ما تيقش في شي يهودي", True),
+        ("قتل يهودي واجب", True),
+        ("لا تثق في اليهودي", False),  # the article: one person
+        ("قتل يهودي في القدس", False),
+        ("أكره يهودي سرق سيارتي", False),
+    ],
+)
+def test_a_bare_arabic_singular_after_distrust_or_violence_is_any_one(
+    text: str, found: bool
+) -> None:
+    assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Immigrants are criminals, he said", False),
+        ("Muslims are terrorists? That's a lie.", False),
+        ("Muslims are terrorists. That is not true.", False),
+        ("Les immigrés sont des voleurs, a-t-il dit", False),
+        ("Les musulmans sont des terroristes ? C'est faux.", False),
+        ("Los inmigrantes son delincuentes, dijo el candidato", False),
+        ("Los gitanos son ladrones. Mentira.", False),
+        ("المهاجرون مجرمون، حسب زعمه", False),
+        ("العرب شفارة؟ ماشي صحيح", False),
+        ("Muslims are terrorists. They say they are peaceful but they lie", True),
+        ("Immigrants are criminals. Period.", True),
+        ("Los gitanos son ladrones, mentirosos y sucios", True),
+        ("اليهود خونة، كذب وخداع", True),  # 'lies and deceit': not all a refutation
+    ],
+)
+def test_a_statement_reported_or_refuted_in_the_clause_after_it_is_not(
+    text: str, found: bool
+) -> None:
+    assert bool(_found(text)) is found

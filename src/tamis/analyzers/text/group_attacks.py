@@ -396,8 +396,8 @@ def _slips(
 def _misspellings(word: str) -> set[str]:
     """Two letters swapped ("haet") or z written for s ("muzlims", "jewz"), from four letters,
     or one left out ("muslms"), from six, neither first nor last (that makes singulars of
-    plurals and other words of verbs: "leches", "eches"). Arabic script, written without short vowels, makes other words of most slips:
-    only swaps there, from five letters."""
+    plurals and other words of verbs: "leches", "eches"). Arabic script, written without short
+    vowels, makes other words of most slips: only swaps there, from five letters."""
     arabic = "\u0600" <= word[0] <= "\u06ff"
     size = len(word)
     slips: set[str] = set()
@@ -411,7 +411,9 @@ def _misspellings(word: str) -> set[str]:
     return slips - {word}
 
 
-def _halves(names: frozenset[str], listed: set[str], dictionary: set[str]) -> dict[Phrase, str]:
+def _halves(
+    names: frozenset[str], listed: set[str], dictionary: set[str]
+) -> dict[tuple[str, str], str]:
     """Each cut of a name in two -> the name, unless a half is a listed word or both are
     words of the dictionaries ("his panics", "mig rants")."""
     return {
@@ -933,7 +935,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.8.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.9.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
