@@ -1420,3 +1420,42 @@ def test_a_statement_reported_or_refuted_in_the_clause_after_it_is_not(
     text: str, found: bool
 ) -> None:
     assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I'd happily watch all the Jews burn", True),
+        ("Me encantaría ver a todos los judíos muertos", True),
+        ("J'adorerais voir tous les juifs morts", True),
+        ("أتمنى أن أرى كل اليهود أمواتا", True),
+        ("نتمنى نشوف العرب كاملين ميتين", True),
+        ("Someone should shoot every immigrant in this town", True),
+        ("Alguien debería disparar a todos los inmigrantes", True),
+        ("J'aimerais voir les juifs heureux", False),
+        ("أتمنى أن أرى المسلمين سعداء", False),
+        ("Alguien debería ayudar a los inmigrantes", False),
+    ],
+)
+def test_a_wish_to_watch_a_group_die_is_a_threat(text: str, found: bool) -> None:
+    assert bool(_found(text, "hate/threat")) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Vosotros los moros sois todos unos terroristas", True),
+        ("أنتم المسلمون كلكم إرهابيون", True),
+        ("Pourquoi les juifs sont toujours aussi radins ?", True),
+        ("لماذا المسلمون دائما عنيفون؟", True),
+        ("علاش العرب موسخين هكا؟", True),
+        ("Gay people should be ashamed of themselves", True),
+        ("Les juifs devraient avoir honte d'exister", True),
+        ("اليهود عار على البشرية", True),
+        ("Men should be ashamed of themselves for what they did", False),  # goes on
+        ("No woman can ever be a good leader", True),
+        ("Les juifs aussi sont des victimes", False),
+    ],
+)
+def test_derogation_said_to_a_group_asked_of_it_or_shaming_it(text: str, found: bool) -> None:
+    assert bool(_found(text)) is found
