@@ -195,8 +195,9 @@ class Lists:
     read: frozenset[str]
     """Words read as they are: every listed word, every alias of one, and the words of the
     dictionaries that listed phrases run together would spell ("someone", "credit", "wed")."""
-    halves: dict[tuple[str, str], str]
-    """A group's or member's name cut in two ("mus", "lims") -> the name."""
+    halves: dict[str, dict[str, str]]
+    """A group's or member's name cut in two: first half -> second half -> the name ("mus" ->
+    "lims" -> "muslims")."""
 
     def match(self, kind: str, words: Sequence[str], at: int) -> tuple[int, str] | None:
         """The number of words the longest phrase of `kind` at `at` spans, and its language."""
@@ -214,15 +215,22 @@ class Lists:
     ) -> tuple[list[str], list[tuple[int, int]]]:
         """`words` and their `spans`, a name cut in two by one space or mark ("mus lims",
         "ara-bs") read whole."""
-        cuts = [
-            i
-            for i, pair in enumerate(pairwise(words))
-            if pair in self.halves and spans[i + 1][0] - spans[i][1] == 1
-        ]
-        for i in reversed(cuts):
-            words[i : i + 2] = [self.halves[words[i], words[i + 1]]]
-            spans[i : i + 2] = [(spans[i][0], spans[i + 1][1])]
-        return words, spans
+        if self.halves.keys().isdisjoint(words):
+            return words, spans
+        whole: list[str] = []
+        places: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            name = self.halves.get(words[i], {}).get(words[i + 1]) if i + 1 < len(words) else None
+            if name is not None and spans[i + 1][0] - spans[i][1] == 1:
+                whole.append(name)
+                places.append((spans[i][0], spans[i + 1][1]))
+                i += 2
+            else:
+                whole.append(words[i])
+                places.append(spans[i])
+                i += 1
+        return whole, places
 
     def run_together(self, words: Sequence[str]) -> list[tuple[int, str]]:
         """The words that may be listed phrases run together, with their places: not read as
@@ -413,17 +421,15 @@ def _misspellings(word: str) -> set[str]:
 
 def _halves(
     names: frozenset[str], listed: set[str], dictionary: set[str]
-) -> dict[tuple[str, str], str]:
-    """Each cut of a name in two -> the name, unless a half is a listed word or both are
-    words of the dictionaries ("his panics", "mig rants")."""
-    return {
-        (name[:cut], name[cut:]): name
-        for name in names
-        if len(name) >= _HALVED_MIN
-        for cut in range(2, len(name) - 1)
-        if listed.isdisjoint((name[:cut], name[cut:]))
-        and not dictionary.issuperset((name[:cut], name[cut:]))
-    }
+) -> dict[str, dict[str, str]]:
+    """Each cut of a name in two (first half -> second half -> the name), unless a half is a
+    listed word or both are words of the dictionaries ("his panics", "mig rants")."""
+    halves: dict[str, dict[str, str]] = {}
+    for name in (name for name in names if len(name) >= _HALVED_MIN):
+        for head, tail in ((name[:cut], name[cut:]) for cut in range(2, len(name) - 1)):
+            if listed.isdisjoint((head, tail)) and not dictionary.issuperset((head, tail)):
+                halves.setdefault(head, {})[tail] = name
+    return halves
 
 
 def _dictionary_words() -> set[str]:
@@ -754,9 +760,7 @@ def _ordered(seen: _Words, at: int) -> Attack | None:
     for g in range(at - 1, max(-1, at - lists().longest["group"] - 1), -1):
         group = seen.match("group", g) if seen.together(at, g) else None
         if group is not None and g + group[0] == at:
-            k = g
-            while seen.together(at, k - 1):
-                k -= 1
+            k = bisect.bisect_left(seen.sentence, seen.sentence[g])  # its sentence's first word
             while k < g and (step := _addressing(seen, k)):
                 k += step
             return seen.attack(k, said[-1], "derogation", said, group[1]) if k == g else None
@@ -911,9 +915,8 @@ def _refuted(seen: _Words, end: int) -> bool:
     """Whether the clause after a statement ending at `end` (in the text) reports it, in its
     sentence ("..., he said", "..., dijo el candidato"), or is all a refutation of it ("...?
     That's a lie.", "..., mentira"; not "... They say they are peaceful")."""
-    k = bisect.bisect_left(seen.spans, end, key=lambda span: span[0])
-    while 0 < k < len(seen.words) and not seen.clause_ends(k):
-        k += 1
+    last = bisect.bisect_left(seen.spans, end, key=lambda span: span[0]) - 1
+    k = bisect.bisect_right(seen.clause, seen.clause[last])  # the next clause's first word
     if k >= len(seen.words):
         return False
     if seen.together(k, k - 1) and seen.match("reported", k):
