@@ -18,6 +18,8 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   not "... who steal" or "... being insulted"), a violent or exclusion verb counting as a
   call after one ("we should kill", "hay que expulsar") or opening its sentence ("Kill all
   the ...", "Deport all the ..."), not after a subject ("police kill ...");
+- an order to leave said to a group addressed ("go back to your country, you ...",
+  "Immigrés, rentrez chez vous") is a derogation;
 - a wish for the group's death, the group named between the wish and the death ("I want
   all Muslims dead", "je veux que les juifs crèvent", "يا رب اليهود يموتوا"), is a threat,
   as is an Arabic curse ("اللهم أهلك", "الله ياخد");
@@ -34,14 +36,16 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   question opening the sentence ("Aren't immigrants just parasites?");
 - not when a word that reports or refutes the statement comes before it in the sentence
   ("saying immigrants are rats is disgusting", "they think"), as counter-speech does, unless
-  it is the speaker's own opinion ("I think ..."), nor when the
+  it is the speaker's own opinion ("I think ..."), nor when the clause after it reports it
+  ("..., he said") or is all a refutation of it ("...? That's a lie."), nor when the
   statement stands within quotation marks ("'Muslims are terrorists' is a racist lie"):
   quoted, it is mentioned, not said.
 
 The words that carry a statement (groups, likenings, derogations, hatreds, threats) are read
-with one slip of the keys ("Mulsims", "parasties", "haet") unless the slip spells a word, and
-listed words and phrases run together are read apart ("muslimsare rats", "IhateMuslims",
-"أكرهاليهود"), as they are written in haste or to slip past a word list.
+with one slip of the keys or z for s ("Mulsims", "parasties", "haet", "Muzlims") unless the
+slip spells a word, a group's name cut in two is read whole ("Mus lims"), and listed words
+and phrases run together are read apart ("muslimsare rats", "IhateMuslims", "أكرهاليهود"),
+as they are written in haste or to slip past a word list.
 
 A statement found scores `hate` at 0.95, as a slur in the lexicon does, with its span as
 evidence; a threat scores `hate/threat` too. Where it finds nothing it covers no category:
@@ -808,7 +812,8 @@ def _indefinite(seen: _Words, at: int) -> bool:
     member = seen.match("member", at)
     if member is None or member[1] not in _DEFINITE:
         return False
-    return not seen.written(at).startswith((*_DEFINITE[member[1]], "بال", "كال", "لل", "ل"))
+    # "ل" also stands for Darija's article ("ليهودي", 'the Jew') and starts Arabic's "لل"
+    return not seen.written(at).startswith((*_DEFINITE[member[1]], "بال", "كال", "ل"))
 
 
 def _pronoun(seen: _Words, at: int, end: int) -> tuple[int, str] | None:
