@@ -11,7 +11,7 @@ def test_moderate_answers_a_full_verdict(api: Api) -> None:
     assert v["flagged"] is True
     assert v["action"] in {"review", "hide", "remove"}
     assert v["categories"]["toxicity/insult"] >= 0.9
-    assert v["categories"]["spam"] is None and "spam" in v["unsupported"]
+    assert v["categories"]["self_harm"] is None and "self_harm" in v["unsupported"]
     assert v["severity"]["toxicity/insult"] >= 1
     assert v["clause"] == "insults"
     assert v["policy"]["name"] == "default" and v["policy"]["version"] == 1

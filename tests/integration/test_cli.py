@@ -39,7 +39,7 @@ def test_check_one_text_as_table_and_json(env: dict[str, str]) -> None:
     table = run(env, "check", "Va te faire foutre, connard")
     assert "HIDE" in table and "toxicity/insult" in table and "'connard'" in table
     verdict = json.loads(run(env, "check", "--json", "connard"))
-    assert verdict["flagged"] is True and verdict["categories"]["spam"] is None
+    assert verdict["flagged"] is True and verdict["categories"]["self_harm"] is None
 
 
 def test_check_many_lines_ends_with_a_summary(env: dict[str, str], tmp_path: Path) -> None:

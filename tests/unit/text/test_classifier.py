@@ -176,20 +176,58 @@ def test_a_friendly_comment_to_someone_is_no_threat_or_harassment(lang: str, tex
 
 
 def test_an_uncovered_category_is_unsupported_not_zero() -> None:
+    text = "هاد الحكومة خاصها تخدم كثر على الشباب"
     verdict = moderate(
-        Content.of_text("achète maintenant, promo exceptionnelle sur les montres"),
-        policy.default(),
-        [LINEAR, E5],
-        language_identifier=None,
+        Content.of_text(text), policy.default(), [LINEAR, E5], language_identifier=None
     )
     # no language given: only heads that cover every language apply
-    assert verdict.categories["spam"] is None
+    assert verdict.categories["hate"] is None
     assert verdict.categories["toxicity/insult"] is not None
-    linear, e5 = _both("achète maintenant, promo exceptionnelle sur les montres", "fr")
-    assert "spam" not in linear.covered | e5.covered
+    linear, e5 = _both(text, "ary")
+    assert "hate" not in linear.covered | e5.covered
     assert "self_harm" not in linear.covered | e5.covered
-    english, english_e5 = _both("WIN a FREE prize now, text CLAIM to 80082", "en")
-    assert "spam" in english.covered | english_e5.covered
+    arabic, arabic_e5 = _both("الحكومة يجب أن تعمل أكثر من أجل الشباب", "ar")
+    assert "hate" in arabic.covered | arabic_e5.covered
+
+
+SPAM = {
+    "en": (
+        "Nice post! I make $500 a day from home with crypto signals, DM me on Telegram to join",
+        "Nice post! I read the crypto news at home every day, the Telegram story was good",
+    ),
+    "fr": (
+        "Super vidéo ! Je gagne 400 € par jour depuis chez moi grâce au trading, "
+        "écrivez-moi sur WhatsApp",
+        "Super vidéo ! Je regarde les infos sur le trading depuis chez moi, "
+        "on en parle sur WhatsApp entre amis",
+    ),
+    "es": (
+        "¡Buen vídeo! Gano 400 € al día desde casa con el trading, "
+        "escríbeme por WhatsApp y te explico",
+        "¡Buen vídeo! Veo las noticias de bolsa desde casa, "
+        "lo comentamos por WhatsApp con la familia",
+    ),
+    "ar": (
+        "فيديو رائع! أربح 400 دولار يوميًا من البيت بالتداول، راسلني على الواتساب وأعلمك",
+        "فيديو رائع! أتابع أخبار البورصة من البيت ونتناقش فيها على الواتساب مع العائلة",
+    ),
+    "ary": (
+        "فيديو زوين! كنربح 400 درهم ف النهار من الدار بالتداول، كتب ليا ف الواتساب نعلمك",
+        "فيديو زوين! كنتبع الأخبار ديال البورصة من الدار وكنهضرو عليها ف الواتساب مع العائلة",
+    ),
+    "arabizi": (
+        "video zwina! kanrba7 400 dh f nhar mn dar b trading, kteb lia f whatsapp n3lmk",
+        "video zwina! kantb3 lakhbar dyal bourse mn dar w kanhdro 3liha f whatsapp m3a l3a2ila",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SPAM))
+def test_comment_spam_is_reviewed_and_the_same_words_without_it_are_not(lang: str) -> None:
+    assert lang in MODEL.coverage["spam"]
+    spam, ordinary = SPAM[lang]
+    review = review_thresholds(policy.default())["spam"]
+    assert _score(spam, lang, "spam") >= review > _score(ordinary, lang, "spam")
 
 
 @pytest.mark.parametrize(

@@ -282,14 +282,15 @@ def false_alarms(
     review: dict[str, float],
     coverage: dict[str, frozenset[str]],
 ) -> list[dict[str, Any]]:
-    """For each rare head, per covered language: of the comments a data set labelled not
-    insulting without labelling that category, the share the policy would send to review for
-    it. Those sets never taught the head anything, so this is how it behaves on ordinary
-    comments from elsewhere, where a head fitted on few examples may read style as abuse."""
+    """For each rare head and spam, per covered language: of the comments a data set
+    labelled not insulting without labelling that category, the share the policy would send
+    to review for it. Those sets never taught the head anything, so this is how it behaves
+    on ordinary comments from elsewhere, where a head fitted on few examples (spam outside
+    English is only the project's) may read style as abuse or promotion."""
     insult = HEADS.index("toxicity/insult")
     langs = np.array([r.lang for r in rows])
     out = []
-    for category in RARE:
+    for category in (*RARE, "spam"):
         j = HEADS.index(category)
         ordinary = np.array([r.targets[insult] == 0 and r.targets[j] == -1 for r in rows])
         reviewed = np.nan_to_num(scores[category], nan=0.0) >= review[category]
