@@ -190,6 +190,8 @@ def test_an_uncovered_category_is_unsupported_not_zero() -> None:
     assert "hate" in arabic.covered | arabic_e5.covered
 
 
+# Comment spam beside an ordinary comment with the same words (written before the model
+# that scores them was trained; none is in the examples).
 SPAM = {
     "en": (
         "Nice post! I make $500 a day from home with crypto signals, DM me on Telegram to join",
