@@ -1120,6 +1120,46 @@ def test_the_worst_is_derogation_only_where_it_ends_the_clause(text: str, found:
 
 
 @pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Why do immigrants always steal?", "immigrants always steal"),
+        ("Muslims always lie.", "Muslims always lie"),
+        ("Jews are always lying", "Jews are always lying"),
+        ("Immigrants? They steal.", "They steal"),
+        ("Les Roms volent toujours.", "Roms volent toujours"),
+        ("Pourquoi les Roms volent-ils toujours ?", "Roms volent-ils toujours"),
+        ("les arabes foutent toujours la merde", "arabes foutent toujours la merde"),
+        ("¿Por qué los gitanos siempre roban?", "gitanos siempre roban"),
+        ("Los moros siempre dan problemas.", "moros siempre dan problemas"),
+        ("اليهود يكذبون دائما", "اليهود يكذبون دائما"),
+        ("المهاجرون يسرقون.", "المهاجرون يسرقون"),
+        ("العرب ديما كيشفرو", "العرب ديما كيشفرو"),
+    ],
+)
+def test_a_vice_said_to_be_a_groups_habit_is_derogation(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims always steal the show at the festival.",
+        "Immigrants steal our hearts with their cooking.",
+        "Thieves steal from Muslims.",
+        "Muslims do not steal.",
+        "The cemetery where the Jews lie.",
+        "Saying that Muslims always lie is racist.",
+        "No soporto a los gitanos que roban.",
+        "The immigrants who steal should be judged like anyone else.",
+        "Les Roms volent des poules, disait-il.",
+        "Los gitanos no roban.",
+    ],
+)
+def test_a_vice_not_ending_its_clause_denied_reported_or_of_some_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "found"),
     [
         ("Immigrants aren't human.", True),

@@ -18,6 +18,9 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   not "... who steal" or "... being insulted"), a violent or exclusion verb counting as a
   call after one ("we should kill", "hay que expulsar") or opening its sentence ("Kill all
   the ...", "Deport all the ..."), not after a subject ("police kill ...");
+- a vice said to be the group's habit, where it ends the clause ("why do immigrants always
+  steal?", "les Roms volent toujours", "los gitanos siempre roban", "اليهود يكذبون دائما"),
+  not in a relative clause ("the ones who steal", "los gitanos que roban");
 - an order to leave said to a group addressed ("go back to your country, you ...",
   "Immigrés, rentrez chez vous") is a derogation;
 - a wish for the group's death, the group named between the wish and the death ("I want
@@ -128,6 +131,9 @@ _DEFINITE = {"ar": _ARTICLES, "ary": _ARTICLES}
 the group is its predicate, not an adjective picking some of it: "المسلمون عنيفون" ('Muslims
 are violent'), where the violent ones would be "المسلمون العنيفون"."""
 _DENYING = frozenset({"غير"})
+_RELATIVE = frozenset({"who", "that", "qui", "que", "الذين", "اللي", "لي", "li", "lli"})
+"""Words that open a relative clause: an `ending` after one is said of some ("los gitanos que
+roban", "the ones who are the worst"), not of the group."""
 """Restricting words that deny before an adjective of the Arabic lists (`_denying`)."""
 _NEGATION_BACK = 3
 """Words before a group searched for a negation of the whole statement ("not all ...")."""
@@ -570,7 +576,7 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
             said = (
                 _called(seen, "derogation", j, one)
                 or (_called(seen, "attribute", j, one) if predicate else None)
-                or _ending(seen, j)
+                or _ending(seen, group + named[0], j)
             )
         if said is not None and derogation is None:
             derogation = range(j, j + said[0])
@@ -626,10 +632,13 @@ def _called(seen: _Words, kind: str, at: int, one: bool) -> tuple[int, str] | No
     return said if more or not _narrowed(seen, end) else None
 
 
-def _ending(seen: _Words, at: int) -> tuple[int, str] | None:
-    """A derogation at `at` that ends its clause ("are the worst", not "the worst hit")."""
+def _ending(seen: _Words, after: int, at: int) -> tuple[int, str] | None:
+    """A derogation at `at` that ends its clause ("are the worst", not "the worst hit"), said
+    of the group that ends at `after`, not in a relative clause of it ("who steal")."""
     said = seen.match("ending", at)
-    return said if said is not None and seen.clause_ends(at + said[0]) else None
+    if said is None or not seen.clause_ends(at + said[0]):
+        return None
+    return None if _RELATIVE.intersection(seen.words[after:at]) else said
 
 
 def _member(seen: _Words, at: int) -> tuple[int, str, int] | None:
@@ -943,7 +952,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.9.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.10.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
