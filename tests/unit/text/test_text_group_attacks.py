@@ -1160,6 +1160,37 @@ def test_a_vice_not_ending_its_clause_denied_reported_or_of_some_is_not(text: st
 
 
 @pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Immigrants? Parasites.", "Immigrants? Parasites"),
+        ("Women? Useless.", "Women? Useless"),
+        ("Les femmes ? Des incapables.", "femmes ? Des incapables"),
+        ("¿Los gitanos? Ladrones", "gitanos? Ladrones"),
+        ("المهاجرون؟ حشرات", "المهاجرون؟ حشرات"),
+    ],
+)
+def test_a_group_asked_about_then_called_vile_in_a_sentence_of_its_own_is_found(
+    text: str, span: str
+) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Immigrants? Not parasites.",
+        "Immigrants? Parasites are everywhere in the old house.",
+        "Immigrants? Great people.",
+        "Immigrants? Parasites? That's a lie.",
+        "Les femmes ? Des incapables, disait-il.",
+        '"Immigrants? Parasites." is what racists say.',
+    ],
+)
+def test_a_topic_question_answered_otherwise_refuted_or_quoted_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "found"),
     [
         ("Immigrants aren't human.", True),

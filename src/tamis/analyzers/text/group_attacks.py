@@ -18,6 +18,8 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   not "... who steal" or "... being insulted"), a violent or exclusion verb counting as a
   call after one ("we should kill", "hay que expulsar") or opening its sentence ("Kill all
   the ...", "Deport all the ..."), not after a subject ("police kill ...");
+- a group asked about as a topic, then a sentence that is all a likening or a derogation of
+  it ("Immigrants? Parasites.", "Les femmes ? Des incapables.");
 - a vice said to be the group's habit, where it ends the clause ("why do immigrants always
   steal?", "les Roms volent toujours", "los gitanos siempre roban", "اليهود يكذبون دائما"),
   not in a relative clause ("the ones who steal", "los gitanos que roban");
@@ -513,6 +515,7 @@ def find_attacks(text: str) -> list[Attack]:
             continue  # within a statement found ("we should kill ...")
         attack = (
             _said_of_group(seen, i)
+            or _topic(seen, i)
             or _likening_of_group(seen, i)
             or _declared(seen, i)
             or _approved(seen, i)
@@ -591,6 +594,32 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
     if derogation is None:
         return None
     return seen.attack(group, derogation[-1], "derogation", derogation, named[1])
+
+
+def _topic(seen: _Words, group: int) -> Attack | None:
+    """A group asked about as a topic, then a sentence that is all a likening or a derogation
+    of it: "Immigrants? Parasites.", "Les femmes ? Des incapables.", "¿Los gitanos? Ladrones"."""
+    named = seen.match("group", group)
+    if named is None:
+        return None
+    j = group + named[0]
+    between = seen.text[seen.spans[j - 1][1] : seen.spans[j][0]] if j < len(seen.words) else ""
+    asked = "?" in between or "؟" in between
+    k = group
+    while seen.together(group, k - 1) and seen.match("filler", k - 1):
+        k -= 1
+    if not asked or seen.together(group, j) or seen.together(group, k - 1):
+        return None
+    for _ in range(_GAP):
+        for kind in ("likening", "derogation", "attribute", "ending"):
+            said = seen.match(kind, j)
+            if said is not None and not seen.together(j, j + said[0]):
+                stated = "likening" if kind == "likening" else "derogation"
+                return seen.attack(group, j + said[0] - 1, stated, range(j, j + said[0]), named[1])
+        if not seen.match("filler", j):
+            return None
+        j += 1
+    return None
 
 
 def _denying(seen: _Words, at: int) -> bool:
