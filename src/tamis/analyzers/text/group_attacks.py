@@ -133,10 +133,10 @@ _DEFINITE = {"ar": _ARTICLES, "ary": _ARTICLES}
 the group is its predicate, not an adjective picking some of it: "المسلمون عنيفون" ('Muslims
 are violent'), where the violent ones would be "المسلمون العنيفون"."""
 _DENYING = frozenset({"غير"})
+"""Restricting words that deny before an adjective of the Arabic lists (`_denying`)."""
 _RELATIVE = frozenset({"who", "that", "qui", "que", "الذين", "اللي", "لي", "li", "lli"})
 """Words that open a relative clause: an `ending` after one is said of some ("los gitanos que
-roban", "the ones who are the worst"), not of the group."""
-"""Restricting words that deny before an adjective of the Arabic lists (`_denying`)."""
+roban", "the immigrants who are the worst"), not of the group."""
 _NEGATION_BACK = 3
 """Words before a group searched for a negation of the whole statement ("not all ...")."""
 _FRAME_BACK = 8
