@@ -19,6 +19,8 @@ def _bodies() -> list[tuple[str, bytes, int]]:
         ("wrong types", b'{"external_id": 5, "text": ["a"]}', 422),
         ("unknown field", b'{"external_id": "x", "text": "a", "colour": "red"}', 422),
         ("no content", b'{"external_id": "x"}', 422),
+        ("empty text", b'{"external_id": "x", "text": ""}', 422),
+        ("blank text part", b'{"external_id": "x", "parts": [{"type": "text", "text": " "}]}', 422),
         ("empty parts", b'{"external_id": "x", "parts": []}', 422),
         ("text too long", b'{"external_id": "x", "text": "' + b"a" * 20_001 + b'"}', 413),
         (
@@ -30,6 +32,8 @@ def _bodies() -> list[tuple[str, bytes, int]]:
         ),
         ("bad base64", b'{"external_id": "x", "parts": [{"type": "image", "data": "%%%"}]}', 422),
         ("bad part type", b'{"external_id": "x", "parts": [{"type": "audio"}]}', 422),
+        ("date in seconds", b'{"external_id": "x", "text": "a", "created_at": 1765185000}', 422),
+        ("date in digits", b'{"external_id": "x", "text": "a", "created_at": "1765185000"}', 422),
         ("naive date", b'{"external_id": "x", "text": "a", "created_at": "2026-01-01T00:00"}', 422),
         (
             "date past 9999 in UTC",

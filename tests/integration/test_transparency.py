@@ -558,6 +558,8 @@ def test_api_serves_statements_and_report_to_admins_only(api: Api) -> None:
         {"start": "2025-03-01", "end": "2025-03-01"},
         {"start": "2025-13-01"},
         {"start": "yesterday"},
+        {"start": "0"},
+        {"start": "2025-03-01", "end": "1767225600"},
         {},
     ],
 )

@@ -8,19 +8,19 @@ end exclusive, so consecutive periods neither overlap nor leave gaps.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from tamis.api.deps import Admin, RuntimeDep
+from tamis.api.schemas import Day
 from tamis.services import transparency
 
 router = APIRouter(prefix="/v1/dsa", tags=["dsa"])
 
-Start = Annotated[date, Query(description="First day of the period, YYYY-MM-DD (UTC).")]
+Start = Annotated[Day, Query(description="First day of the period, YYYY-MM-DD (UTC).")]
 End = Annotated[
-    date | None,
+    Day | None,
     Query(description="Day after the last, YYYY-MM-DD (exclusive, UTC); default now."),
 ]
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    model_validator,
+)
 
 _SURROGATE = "a string holds an unpaired UTF-16 surrogate (e.g. \\ud800); send valid Unicode"
 _NUL = "a string holds a NUL character (\\u0000), which no field accepts; remove it"
@@ -26,6 +33,20 @@ def _invalid_text(value: Any) -> str | None:
     return None
 
 
+def _written_out(value: Any) -> Any:
+    """Pydantic would read a number, or a string of digits, as seconds since 1970: a
+    platform that sends milliseconds, or a local epoch, would date its content decades off
+    without a word, so only a date written out is taken."""
+    if isinstance(value, bool | int | float) or (
+        isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+    ):
+        raise ValueError(
+            "a number is not a date here; write it out in ISO 8601: 2026-12-08 for a day, "
+            "2026-12-08T09:30:00Z for an instant"
+        )
+    return value
+
+
 def _storable(value: datetime) -> datetime:
     try:
         value.astimezone(UTC)
@@ -36,7 +57,10 @@ def _storable(value: datetime) -> datetime:
     return value
 
 
-Instant = Annotated[AwareDatetime, AfterValidator(_storable)]
+Day = Annotated[date, BeforeValidator(_written_out)]
+"""A day written out, YYYY-MM-DD, never a count of seconds."""
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_written_out), AfterValidator(_storable)]
 """A date with its time zone that is still a date in UTC (`9999-12-31T23:59:59-14:00` is
 not: the store keeps every instant in UTC)."""
 

@@ -62,6 +62,11 @@ def _convert(part: PartIn | Upload, index: int, settings: Settings) -> Incoming:
     if isinstance(part, Upload):
         return part
     if isinstance(part, TextPartIn):
+        if not part.text.strip():
+            raise InvalidInput(
+                f"parts[{index}].text is empty or only white space: "
+                "send the words to judge, or leave the part out"
+            )
         if len(part.text) > settings.max_text_chars:
             raise TooLarge(
                 f"parts[{index}].text has {len(part.text)} characters; "
