@@ -145,6 +145,8 @@ class _State:
     )
     """(tenant id, band keys, fingerprint), oldest first."""
     items: dict[str, ports.ItemRecord] = field(default_factory=dict)
+    item_media: set[tuple[str, str, str]] = field(default_factory=set)
+    """(tenant id, digest, item id) of each stored file an item not erased shows."""
     media: dict[tuple[str, str], tuple[datetime | None, datetime | None]] = field(
         default_factory=dict
     )
@@ -384,9 +386,11 @@ class _Items(_Repo):
         context_url: str | None,
         parts: Sequence[dict[str, Any]],
         content_digest: str,
+        media: Sequence[str] = (),
     ) -> ports.ItemRecord:
         if self.by_external_id(tenant_id=tenant_id, external_id=external_id) is not None:
             raise Conflict(f"an item with external_id {external_id!r} already exists")
+        self.s.item_media.update((tenant_id, d, item_id) for d in media)
         record = ports.ItemRecord(
             id=item_id,
             tenant_id=tenant_id,
@@ -462,18 +466,13 @@ class _Items(_Repo):
         return sorted(mine, key=lambda i: i.id, reverse=True)[:limit]
 
     def holding_media(self, *, tenant_id: str, digest: str) -> int:
-        return sum(
-            1
-            for i in self.s.items.values()
-            if i.tenant_id == tenant_id
-            and i.erased_at is None
-            and any(p.get("digest") == digest for p in i.parts)
-        )
+        return sum(1 for t, d, _ in self.s.item_media if (t, d) == (tenant_id, digest))
 
     def erase(self, *, tenant_id: str, item_id: str, parts: Sequence[dict[str, Any]]) -> None:
         record = self.get(tenant_id=tenant_id, item_id=item_id)
         if record is not None:
             self.s.items[item_id] = replace(record, parts=tuple(parts), erased_at=utcnow())
+            self.s.item_media = {h for h in self.s.item_media if h[2] != item_id}
 
 
 class _Media(_Repo):

@@ -542,6 +542,40 @@ def test_items_for_author_and_erase(store: Store) -> None:
         assert untouched is not None and untouched.erased_at is None
 
 
+def test_items_hold_their_media_until_erased(store: Store) -> None:
+    photo, original = "a" * 64, "b" * 64
+    i1, i2, i3 = _ids("itm", 3)
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+        b, _ = tenants.create(tx, slug="b")
+        for tenant, item_id, media in ((a, i1, [photo, original]), (a, i2, [photo]), (b, i3, [])):
+            tx.items.add(
+                tenant_id=tenant.id,
+                item_id=item_id,
+                external_id=item_id,
+                author_id=None,
+                author_locale=None,
+                content_date=None,
+                context_url=None,
+                parts=[{"kind": "text", "text": f"{original} is only words"}],
+                content_digest="0" * 64,
+                media=media,
+            )
+    with store.read() as tx:
+        assert tx.items.holding_media(tenant_id=a.id, digest=photo) == 2
+        assert tx.items.holding_media(tenant_id=a.id, digest=original) == 1
+        assert tx.items.holding_media(tenant_id=b.id, digest=original) == 0, "words hold nothing"
+    with store.write() as tx:
+        tx.items.erase(tenant_id=b.id, item_id=i1, parts=[])  # not b's
+    with store.read() as tx:
+        assert tx.items.holding_media(tenant_id=a.id, digest=original) == 1
+    with store.write() as tx:
+        tx.items.erase(tenant_id=a.id, item_id=i1, parts=[])
+    with store.read() as tx:
+        assert tx.items.holding_media(tenant_id=a.id, digest=photo) == 1
+        assert tx.items.holding_media(tenant_id=a.id, digest=original) == 0
+
+
 def test_webhooks_rotate(store: Store) -> None:
     until = utcnow().replace(microsecond=0) + timedelta(days=1)
     with store.write() as tx:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -170,6 +170,7 @@ def submit(
             context_url=item.context_url,
             parts=parts,
             content_digest=digest,
+            media=_media_held(parts),
         )
         floods.record(
             tx,
@@ -320,10 +321,7 @@ def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
         tx.events.append(
             tenant_id=tenant_id, type="item.erased", subject=item_id, digest=record.content_digest
         )
-        media = {
-            d for p in record.parts if p["kind"] in ("image", "video") for d in _media_digests(p)
-        }
-        for digest in sorted(media):
+        for digest in _media_held(record.parts):
             tx.media.lock(tenant_id=tenant_id, digest=digest)
             # The same photo posted in another item stays until that item is erased too.
             if not tx.items.holding_media(tenant_id=tenant_id, digest=digest):
@@ -332,9 +330,16 @@ def erase_content(rt: Runtime, *, tenant_id: str, item_id: str) -> ItemRecord:
     return get(rt, tenant_id=tenant_id, item_id=item_id)
 
 
-def _media_digests(part: dict[str, Any]) -> list[str]:
-    original = part.get("original") or {}
-    return [part["digest"], *([original["digest"]] if original.get("kept") else [])]
+def _media_held(parts: Sequence[dict[str, Any]]) -> list[str]:
+    """Digests of the stored files these parts show: each medium, and its original if kept."""
+    held = set()
+    for part in parts:
+        if part["kind"] in ("image", "video"):
+            held.add(part["digest"])
+            original = part.get("original") or {}
+            if original.get("kept"):
+                held.add(original["digest"])
+    return sorted(held)
 
 
 def _erased(part: dict[str, Any]) -> dict[str, Any]:

@@ -360,7 +360,11 @@ class Items(Protocol):
         context_url: str | None,
         parts: Sequence[dict[str, Any]],
         content_digest: str,
-    ) -> ItemRecord: ...
+        media: Sequence[str] = (),
+    ) -> ItemRecord:
+        """Store an item; `media` are the digests of the stored files its parts show."""
+        ...
+
     def get(self, *, tenant_id: str, item_id: str) -> ItemRecord | None: ...
     def lock(self, *, tenant_id: str, item_ids: Sequence[str]) -> None:
         """Hold these items to the end of the transaction. What settles an item's state (a
@@ -381,11 +385,13 @@ class Items(Protocol):
     def set_status(self, *, tenant_id: str, item_id: str, status: str) -> None: ...
     def for_author(self, *, tenant_id: str, author_id: str, limit: int) -> Sequence[ItemRecord]: ...
     def erase(self, *, tenant_id: str, item_id: str, parts: Sequence[dict[str, Any]]) -> None:
-        """Replace the stored parts with their erased form and stamp the erasure."""
+        """Replace the stored parts with their erased form and stamp the erasure; the item
+        holds none of its media any more."""
         ...
 
     def holding_media(self, *, tenant_id: str, digest: str) -> int:
-        """How many items not erased still hold the medium with this digest."""
+        """How many items not erased still hold the medium with this digest (an indexed
+        look-up: erasure asks it for every photo of the item it erases)."""
         ...
 
 

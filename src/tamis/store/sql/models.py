@@ -184,6 +184,17 @@ class Item(Base):
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class ItemMedia(Base):
+    """A stored file an item shows, until the item is erased. The same photo posted twice is
+    stored once, and erasing one item deletes the file only if no other item still holds it."""
+
+    __tablename__ = "item_media"
+    __table_args__ = (Index("ix_item_media_item_id", "item_id"),)
+    tenant_id: Mapped[str] = mapped_column(Id, ForeignKey("tenants.id"), primary_key=True)
+    digest: Mapped[str] = mapped_column(Digest, primary_key=True)
+    item_id: Mapped[str] = mapped_column(Id, ForeignKey("items.id"), primary_key=True)
+
+
 class Report(Base):
     """A notice (DSA Article 16): someone tells the platform an item breaks a rule or the law."""
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -272,6 +272,7 @@ class SqlItems(_Repo):
         context_url: str | None,
         parts: Sequence[dict[str, Any]],
         content_digest: str,
+        media: Sequence[str] = (),
     ) -> ports.ItemRecord:
         if self.by_external_id(tenant_id=tenant_id, external_id=external_id) is not None:
             raise Conflict(
@@ -300,6 +301,9 @@ class SqlItems(_Repo):
             self.s.flush()
         except IntegrityError:
             raise Conflict(f"an item with external_id {external_id!r} already exists") from None
+        self.s.add_all(
+            m.ItemMedia(tenant_id=tenant_id, digest=d, item_id=item_id) for d in sorted(set(media))
+        )
         return _item(row)
 
     def get(self, *, tenant_id: str, item_id: str) -> ports.ItemRecord | None:
@@ -365,16 +369,9 @@ class SqlItems(_Repo):
         return [_item(r) for r in rows]
 
     def holding_media(self, *, tenant_id: str, digest: str) -> int:
-        return (
-            self.s.scalar(
-                select(func.count()).where(
-                    m.Item.tenant_id == tenant_id,
-                    m.Item.erased_at.is_(None),
-                    cast(m.Item.parts, String).contains(digest),
-                )
-            )
-            or 0
-        )
+        held = m.ItemMedia
+        count = select(func.count()).where(held.tenant_id == tenant_id, held.digest == digest)
+        return self.s.scalar(count) or 0
 
     def erase(self, *, tenant_id: str, item_id: str, parts: Sequence[dict[str, Any]]) -> None:
         self.s.execute(
@@ -382,6 +379,8 @@ class SqlItems(_Repo):
             .where(m.Item.tenant_id == tenant_id, m.Item.id == item_id)
             .values(parts=list(parts), erased_at=utcnow())
         )
+        held = m.ItemMedia
+        self.s.execute(delete(held).where(held.item_id == item_id, held.tenant_id == tenant_id))
 
 
 class SqlMedia(_Repo):
