@@ -1167,6 +1167,13 @@ def test_a_vice_not_ending_its_clause_denied_reported_or_of_some_is_not(text: st
         ("Les femmes ? Des incapables.", "femmes ? Des incapables"),
         ("¿Los gitanos? Ladrones", "gitanos? Ladrones"),
         ("المهاجرون؟ حشرات", "المهاجرون؟ حشرات"),
+        ("What about immigrants? Parasites.", "immigrants? Parasites"),
+        ("And the Muslims? Terrorists.", "Muslims? Terrorists"),
+        ("Et les Roms ? Des voleurs.", "Roms ? Des voleurs"),
+        ("Quid des Roms ? Des voleurs.", "Roms ? Des voleurs"),
+        ("¿Y qué hay de los gitanos? Ladrones.", "gitanos? Ladrones"),
+        ("وماذا عن المهاجرين؟ حشرات", "المهاجرين؟ حشرات"),
+        ("شنو على العرب؟ شفارة", "العرب؟ شفارة"),
     ],
 )
 def test_a_group_asked_about_then_called_vile_in_a_sentence_of_its_own_is_found(
@@ -1184,9 +1191,48 @@ def test_a_group_asked_about_then_called_vile_in_a_sentence_of_its_own_is_found(
         "Immigrants? Parasites? That's a lie.",
         "Les femmes ? Des incapables, disait-il.",
         '"Immigrants? Parasites." is what racists say.',
+        "We spoke about immigrants? Parasites.",
+        "What about immigrants? Great people.",
+        "What about immigrants? Parasites? That is a lie.",
+        "¿Y los gitanos? Ladrones, dicen algunos.",
+        "Et les Roms ? Des gens formidables.",
     ],
 )
 def test_a_topic_question_answered_otherwise_refuted_or_quoted_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("It's in the nature of Muslims to lie.", "It's in the nature of Muslims to lie"),
+        ("C'est dans la nature des Roms de voler.", "C'est dans la nature des Roms de voler"),
+        (
+            "Está en la naturaleza de los gitanos robar.",
+            "Está en la naturaleza de los gitanos robar",
+        ),
+        ("من طبيعة اليهود الكذب", "من طبيعة اليهود الكذب"),
+        ("فطبيعة العرب الكذب", "فطبيعة العرب الكذب"),
+    ],
+)
+def test_a_vice_said_to_be_in_a_groups_nature_is_found(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's not in the nature of Muslims to lie.",
+        "It isn't in the nature of Muslims to lie.",
+        "It's in the nature of Muslims to lie about nothing, a myth says.",
+        "It's in the nature of Muslims to help.",
+        "Saying it's in the nature of Muslims to lie is racist.",
+        "Ce n'est pas dans la nature des Roms de voler.",
+        "No está en la naturaleza de los gitanos robar.",
+        "ليس من طبيعة اليهود الكذب",
+    ],
+)
+def test_a_vice_in_a_groups_nature_denied_reported_or_not_ending_is_not(text: str) -> None:
     assert _found(text) == []
 
 

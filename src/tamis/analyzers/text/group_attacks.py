@@ -18,8 +18,12 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   not "... who steal" or "... being insulted"), a violent or exclusion verb counting as a
   call after one ("we should kill", "hay que expulsar") or opening its sentence ("Kill all
   the ...", "Deport all the ..."), not after a subject ("police kill ...");
-- a group asked about as a topic, then a sentence that is all a likening or a derogation of
-  it ("Immigrants? Parasites.", "Les femmes ? Des incapables.");
+- a group asked about as a topic, alone or after what opens such a question ("what about",
+  "et", "¿y qué hay de"), then a sentence that is all a likening or a derogation of it
+  ("Immigrants? Parasites.", "What about immigrants? Parasites.", "Les femmes ? Des
+  incapables.");
+- a vice said to be in a group's nature, ending its clause ("it's in the nature of Muslims
+  to lie", "c'est dans la nature des Roms de voler", "من طبيعة اليهود الكذب");
 - a vice said to be the group's habit, where it ends the clause ("why do immigrants always
   steal?", "les Roms volent toujours", "los gitanos siempre roban", "اليهود يكذبون دائما"),
   not in a relative clause ("the ones who steal", "los gitanos que roban");
@@ -89,7 +93,7 @@ _KINDS = (
     *("them", "hatred-them", "threat-them", "harm-them", "expulsion-them", "expel-them", "they"),
     *("worth", "excluded", "harming", "approval", "asking", "attribute", "ending"),
     *("wish", "wished", "sent", "addressee", "place", "tail", "reported", "refuted"),
-    *("likening-one", "derogation-one", "attribute-one", "worth-one"),
+    *("likening-one", "derogation-one", "attribute-one", "worth-one", "topic", "nature", "vice"),
 )
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
 """Kinds listed in the plural and read in the singular after one member (`-one`): "every
@@ -149,6 +153,10 @@ _ANTECEDENT_BACK = 30
 """Words before a pronoun object searched for the group it stands for."""
 _WISH_BACK = 8
 """Words before a group searched for a wish ("I would love to see all the ...")."""
+_NATURE_BACK = 6
+"""Words at most in what says a vice is in a group's nature ("it s in the nature of")."""
+_TOPIC_BACK = 4
+"""Words at most in the opening of a question about a topic ("and what about")."""
 _HARMED_GAP = 2
 """Words at most between a call ("should") and what should befall the group ("be killed")."""
 _GLUED = 3
@@ -516,6 +524,7 @@ def find_attacks(text: str) -> list[Attack]:
         attack = (
             _said_of_group(seen, i)
             or _topic(seen, i)
+            or _in_nature(seen, i)
             or _likening_of_group(seen, i)
             or _declared(seen, i)
             or _approved(seen, i)
@@ -598,7 +607,8 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
 
 def _topic(seen: _Words, group: int) -> Attack | None:
     """A group asked about as a topic, then a sentence that is all a likening or a derogation
-    of it: "Immigrants? Parasites.", "Les femmes ? Des incapables.", "¿Los gitanos? Ladrones"."""
+    of it: "Immigrants? Parasites.", "Les femmes ? Des incapables.", "¿Los gitanos? Ladrones",
+    "What about immigrants? Parasites."""
     named = seen.match("group", group)
     if named is None:
         return None
@@ -608,7 +618,7 @@ def _topic(seen: _Words, group: int) -> Attack | None:
     k = group
     while seen.together(group, k - 1) and seen.match("filler", k - 1):
         k -= 1
-    if not asked or seen.together(group, j) or seen.together(group, k - 1):
+    if not asked or seen.together(group, j) or not _opens_question(seen, k):
         return None
     for _ in range(_GAP):
         for kind in ("likening", "derogation", "attribute", "ending"):
@@ -620,6 +630,42 @@ def _topic(seen: _Words, group: int) -> Attack | None:
             return None
         j += 1
     return None
+
+
+def _in_nature(seen: _Words, group: int) -> Attack | None:
+    """A vice said to be in a group's nature, the vice ending its clause: "it's in the
+    nature of Muslims to lie", "c'est dans la nature des Roms de voler", "está en la
+    naturaleza de los gitanos robar", "من طبيعة اليهود الكذب"."""
+    named = seen.match("group", group)
+    if named is None:
+        return None
+    k = group
+    while seen.together(group, k - 1) and seen.match("filler", k - 1):
+        k -= 1
+    for start in range(max(0, k - _NATURE_BACK), k):
+        said = seen.match("nature", start) if seen.together(group, start) else None
+        if said is None or start + said[0] != k or _before(seen, "negation", start, 2):
+            continue
+        end = group + named[0]
+        vice = seen.match("vice", end)
+        if vice is None or not seen.clause_ends(end + vice[0]):
+            return None
+        return seen.attack(
+            start, end + vice[0] - 1, "derogation", range(end, end + vice[0]), vice[1]
+        )
+    return None
+
+
+def _opens_question(seen: _Words, at: int) -> bool:
+    """Whether the words before `at` in its sentence, if any, are all one topic's opening
+    ("what about", "et", "y qué hay")."""
+    if not seen.together(at, at - 1):
+        return True
+    for start in range(max(0, at - _TOPIC_BACK), at):
+        opening = None if seen.together(start, start - 1) else seen.match("topic", start)
+        if opening is not None and start + opening[0] == at:
+            return True
+    return False
 
 
 def _denying(seen: _Words, at: int) -> bool:
@@ -981,7 +1027,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.10.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.11.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
