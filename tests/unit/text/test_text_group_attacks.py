@@ -1203,6 +1203,51 @@ def test_a_topic_question_answered_otherwise_refuted_or_quoted_is_not(text: str)
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "The leaders of the Arabs are traitors.",
+        "The enemies of the Jews are vermin.",
+        "The killers of Muslims are animals.",
+        "Les dirigeants des Arabes sont des traîtres.",
+        "Les ennemis des juifs sont des rats.",
+        "Los líderes de los musulmanes son ladrones.",
+        "رؤساء العرب خونة",
+        "حكام العرب خونة",
+        "People who hate Muslims are scum.",
+        "Those who attack Muslims are animals.",
+        "Ceux qui attaquent les musulmans sont des animaux.",
+        "Los que atacan a los musulmanes son animales.",
+        "Quienes odian a los judíos son basura.",
+        "الذين يكرهون المسلمين حشرات",
+        "اللي كيكرهو العرب حشرات",
+    ],
+)
+def test_what_is_said_of_a_noun_the_group_completes_is_not_said_of_the_group(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Most of the immigrants are criminals.", "immigrants are criminals"),
+        ("All of the Muslims are terrorists.", "Muslims are terrorists"),
+        ("The children of immigrants are criminals.", "immigrants are criminals"),
+        ("La plupart des immigrés sont des voleurs.", "immigrés sont des voleurs"),
+        ("La mayoría de los gitanos son ladrones.", "gitanos son ladrones"),
+        ("Des Arabes sont des voleurs.", "Arabes sont des voleurs"),
+        ("Je pense que les juifs sont des rats.", "juifs sont des rats"),
+        ("Creo que los gitanos son ladrones.", "gitanos son ladrones"),
+        ("I think that Muslims are rats.", "Muslims are rats"),
+        ("العرب خونة", "العرب خونة"),
+    ],
+)
+def test_a_group_named_after_a_portion_of_it_or_a_that_is_still_spoken_of(
+    text: str, span: str
+) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
     ("text", "span"),
     [
         ("It's in the nature of Muslims to lie.", "It's in the nature of Muslims to lie"),

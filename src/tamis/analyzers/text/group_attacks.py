@@ -43,6 +43,11 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا"), nor when one stands
   just before the group or the hatred ("not all Muslims", "no odio"), other than the
   question opening the sentence ("Aren't immigrants just parasites?");
+- not when the group completes a noun before it, so that what follows is said of that noun
+  ("the killers of Muslims are animals", "les dirigeants des Arabes", "رؤساء العرب"), unless
+  the noun is a portion of the group ("most of the ...", "the children of ..."), nor when
+  it is the object in a relative clause ("people who hate Muslims are scum", "los que
+  atacan a los ..."), as counter-speech often says it;
 - not when a word that reports or refutes the statement comes before it in the sentence
   ("saying immigrants are rats is disgusting", "they think"), as counter-speech does, unless
   it is the speaker's own opinion ("I think ..."), nor when the clause after it reports it
@@ -94,6 +99,7 @@ _KINDS = (
     *("worth", "excluded", "harming", "approval", "asking", "attribute", "ending"),
     *("wish", "wished", "sent", "addressee", "place", "tail", "reported", "refuted"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one", "topic", "nature", "vice"),
+    *("of", "portion", "head", "relative"),
 )
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
 """Kinds listed in the plural and read in the singular after one member (`-one`): "every
@@ -153,6 +159,14 @@ _ANTECEDENT_BACK = 30
 """Words before a pronoun object searched for the group it stands for."""
 _WISH_BACK = 8
 """Words before a group searched for a wish ("I would love to see all the ...")."""
+_ARTICLE_WORDS = frozenset({"the", "les", "le", "la", "l", "los", "las", "el"})
+"""Articles between a group and the word it completes ("of the ...", "de los ...")."""
+_RELATIVE_BACK = 6
+"""Words at most from a relative word to the group that is its clause's object."""
+_RELATIVE_BACK_IN = {"ar": 3, "ary": 3}
+"""The same, where the verb and its preposition are all that may stand between ("الذين
+يعتدون على المسلمين"), so that a relative clause closed before does not count ("اللي حدا
+المدينة ونجريو على ...")."""
 _NATURE_BACK = 6
 """Words at most in what says a vice is in a group's nature ("it s in the nature of")."""
 _TOPIC_BACK = 4
@@ -558,6 +572,8 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
         named, before = named or _subject(seen, group), group  # "... They are rats"
     if named is None or _denied(seen, before):
         return None
+    if member is None and before == group and _complement(seen, group):
+        return None  # "the killers of Muslims are animals": said of the killers
     one = member is not None
     negated = before < group  # "no Muslim can be trusted": the rest is denied of them all
     articles = _DEFINITE.get(named[1], ())
@@ -630,6 +646,33 @@ def _topic(seen: _Words, group: int) -> Attack | None:
             return None
         j += 1
     return None
+
+
+def _complement(seen: _Words, group: int) -> bool:
+    """Whether a group completes a word before it in its clause, so that what follows is said
+    of that word: a noun it belongs to ("the leaders of the Arabs", "les ennemis des juifs",
+    "رؤساء العرب"; not "most of the ...", "the children of ...") or a relative clause whose
+    object it is ("people who hate Muslims", "ceux qui attaquent les ...", "los que odian a
+    los ...")."""
+    clause = seen.clause[group]
+    k = group
+    while k > 0 and seen.clause[k - 1] == clause and seen.words[k - 1] in _ARTICLE_WORDS:
+        k -= 1
+    of, head = k - 1, k - 2
+    owned = head >= 0 and seen.clause[head] == clause and seen.match("of", of)
+    if owned and not seen.match("portion", head):
+        return True  # "the killers of ...", not "most of ..."
+    if k == group and k > 0 and seen.clause[k - 1] == clause and seen.match("head", k - 1):
+        return True  # "رؤساء العرب"
+    for start in range(max(0, group - _RELATIVE_BACK), group):
+        opens = seen.match("relative", start) if seen.clause[start] == clause else None
+        if opens is None or group - start > _RELATIVE_BACK_IN.get(opens[1], _RELATIVE_BACK):
+            continue
+        if not all(
+            seen.match("filler", m) or seen.match("object", m) for m in range(start + opens[0], k)
+        ):
+            return True
+    return False
 
 
 def _in_nature(seen: _Words, group: int) -> Attack | None:
