@@ -1258,6 +1258,12 @@ def test_a_group_named_after_a_portion_of_it_or_a_that_is_still_spoken_of(
         ),
         ("من طبيعة اليهود الكذب", "من طبيعة اليهود الكذب"),
         ("فطبيعة العرب الكذب", "فطبيعة العرب الكذب"),
+        ("Muslims? Lying is in their nature.", "Muslims? Lying is in their nature"),
+        ("Immigrants, violence is in their nature.", "Immigrants, violence is in their nature"),
+        ("Les Roms, le vol est dans leur nature.", "Roms, le vol est dans leur nature"),
+        ("Los gitanos, robar está en su naturaleza.", "gitanos, robar está en su naturaleza"),
+        ("اليهود الغدر من طبعهم", "اليهود الغدر من طبعهم"),
+        ("العرب الكذوب فطبعهم", "العرب الكذوب فطبعهم"),
     ],
 )
 def test_a_vice_said_to_be_in_a_groups_nature_is_found(text: str, span: str) -> None:
@@ -1275,6 +1281,8 @@ def test_a_vice_said_to_be_in_a_groups_nature_is_found(text: str, span: str) -> 
         "Ce n'est pas dans la nature des Roms de voler.",
         "No está en la naturaleza de los gitanos robar.",
         "ليس من طبيعة اليهود الكذب",
+        "I love Muslims, kindness is in their nature.",
+        "Muslims are not violent, violence is not in their nature.",
     ],
 )
 def test_a_vice_in_a_groups_nature_denied_reported_or_not_ending_is_not(text: str) -> None:

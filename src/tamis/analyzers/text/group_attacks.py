@@ -23,7 +23,8 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   ("Immigrants? Parasites.", "What about immigrants? Parasites.", "Les femmes ? Des
   incapables.");
 - a vice said to be in a group's nature, ending its clause ("it's in the nature of Muslims
-  to lie", "c'est dans la nature des Roms de voler", "من طبيعة اليهود الكذب");
+  to lie", "c'est dans la nature des Roms de voler", "من طبيعة اليهود الكذب"; after the
+  group, "violence is in their nature" is a derogation of the list);
 - a vice said to be the group's habit, where it ends the clause ("why do immigrants always
   steal?", "les Roms volent toujours", "los gitanos siempre roban", "اليهود يكذبون دائما"),
   not in a relative clause ("the ones who steal", "los gitanos que roban");
