@@ -1629,3 +1629,42 @@ def test_a_wish_to_watch_a_group_die_is_a_threat(text: str, found: bool) -> None
 )
 def test_derogation_said_to_a_group_asked_of_it_or_shaming_it(text: str, found: bool) -> None:
     assert bool(_found(text)) is found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Are immigrants criminals? No.",
+        "Les immigrés sont des criminels ? Non.",
+        "¿Los inmigrantes son criminales? Claro que no.",
+        "هل المسلمون إرهابيون؟ لا",
+        "Jews are parasites according to Nazi propaganda.",
+        "Les juifs sont des parasites selon la propagande nazie.",
+        "Los judíos son parásitos según la propaganda nazi.",
+        "Les femmes sont moins violentes que les hommes.",
+        "Las mujeres son menos violentas que los hombres.",
+    ],
+)
+def test_a_statement_answered_no_given_to_others_or_said_less_is_not(text: str) -> None:
+    assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Immigrants are criminals, no?", "Immigrants are criminals"),
+        ("Immigrants are criminals. No doubt about it.", "Immigrants are criminals"),
+        ("Are immigrants parasites? Yes.", "immigrants parasites"),
+        ("Jews are parasites according to me.", "Jews are parasites"),
+        ("Les juifs sont des parasites selon moi.", "juifs sont des parasites"),
+        ("Les femmes sont moins intelligentes que les hommes.", "femmes sont moins intelligentes"),
+        ("Les femmes sont moins que rien.", "femmes sont moins que rien"),
+        ("Las mujeres son menos que nada.", "mujeres son menos que nada"),
+        ("Women are less than human.", "Women are less than human"),
+        ("المسلمون أقل شأنا", "المسلمون أقل شأنا"),
+    ],
+)
+def test_a_tag_a_yes_the_speakers_own_word_or_less_of_a_quality_is_still_found(
+    text: str, span: str
+) -> None:
+    assert _found(text) == [span]

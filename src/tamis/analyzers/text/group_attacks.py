@@ -51,8 +51,10 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
   atacan a los ..."), as counter-speech often says it;
 - not when a word that reports or refutes the statement comes before it in the sentence
   ("saying immigrants are rats is disgusting", "they think"), as counter-speech does, unless
-  it is the speaker's own opinion ("I think ..."), nor when the clause after it reports it
-  ("..., he said") or is all a refutation of it ("...? That's a lie."), nor when the
+  it is the speaker's own opinion ("I think ..."), nor when the words right after it give
+  it to others ("... according to Nazi propaganda", not "according to me"), the clause
+  after it reports it ("..., he said") or is all a refutation of it ("...? That's a lie.")
+  or all a "no" answering it as a question ("Are ... criminals? No."), nor when the
   statement stands within quotation marks ("'Muslims are terrorists' is a racist lie"):
   quoted, it is mentioned, not said.
 
@@ -100,7 +102,7 @@ _KINDS = (
     *("worth", "excluded", "harming", "approval", "asking", "attribute", "ending"),
     *("wish", "wished", "sent", "addressee", "place", "tail", "reported", "refuted"),
     *("likening-one", "derogation-one", "attribute-one", "worth-one", "topic", "nature", "vice"),
-    *("of", "portion", "head", "relative"),
+    *("of", "portion", "head", "relative", "answered", "source", "speaker"),
 )
 _SINGULAR = ("likening", "derogation", "attribute", "worth")
 """Kinds listed in the plural and read in the singular after one member (`-one`): "every
@@ -1045,17 +1047,26 @@ def _framed(seen: _Words, at: int) -> bool:
 
 
 def _refuted(seen: _Words, end: int) -> bool:
-    """Whether the clause after a statement ending at `end` (in the text) reports it, in its
-    sentence ("..., he said", "..., dijo el candidato"), or is all a refutation of it ("...?
-    That's a lie.", "..., mentira"; not "... They say they are peaceful")."""
+    """Whether what follows a statement ending at `end` (in the text) gives it to someone
+    else ("... according to Nazi propaganda", not "according to me"), the next clause reports
+    it, in its sentence ("..., he said", "..., dijo el candidato"), or is all a refutation of
+    it ("...? That's a lie.", "..., mentira"; not "... They say they are peaceful"), or all a
+    "no" answering it as a question ("Are ... criminals? No.", not "..., no?")."""
     last = bisect.bisect_left(seen.spans, end, key=lambda span: span[0]) - 1
+    source = seen.match("source", last + 1) if seen.together(last, last + 1) else None
+    if source is not None and not seen.match("speaker", last + 1 + source[0]):
+        return True
     k = bisect.bisect_right(seen.clause, seen.clause[last])  # the next clause's first word
     if k >= len(seen.words):
         return False
     if seen.together(k, k - 1) and seen.match("reported", k):
         return True
     said = seen.match("refuted", k)
-    return said is not None and seen.clause_ends(k + said[0])
+    if said is not None and seen.clause_ends(k + said[0]):
+        return True
+    asked = any(mark in seen.text[end : seen.spans[k][0]] for mark in "?؟")
+    answer = seen.match("answered", k) if asked else None
+    return answer is not None and seen.clause_ends(k + answer[0])
 
 
 def _before(seen: _Words, kind: str, at: int, back: int) -> bool:
