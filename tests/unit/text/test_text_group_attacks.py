@@ -1643,9 +1643,14 @@ def test_derogation_said_to_a_group_asked_of_it_or_shaming_it(text: str, found: 
         "Los judíos son parásitos según la propaganda nazi.",
         "Les femmes sont moins violentes que les hommes.",
         "Las mujeres son menos violentas que los hombres.",
+        "Muslims are terrorists? Please.",
+        "¿Los musulmanes son terroristas? Por favor.",
+        "I'm tired of hearing that Muslims are terrorists.",
+        "J'en ai marre d'entendre que les musulmans sont des terroristes.",
+        "We're told Muslims are terrorists.",
     ],
 )
-def test_a_statement_answered_no_given_to_others_or_said_less_is_not(text: str) -> None:
+def test_a_statement_heard_answered_no_given_to_others_or_said_less_is_not(text: str) -> None:
     assert _found(text) == []
 
 
@@ -1662,6 +1667,7 @@ def test_a_statement_answered_no_given_to_others_or_said_less_is_not(text: str) 
         ("Las mujeres son menos que nada.", "mujeres son menos que nada"),
         ("Women are less than human.", "Women are less than human"),
         ("المسلمون أقل شأنا", "المسلمون أقل شأنا"),
+        ("I tell you, Muslims are terrorists.", "Muslims are terrorists"),
     ],
 )
 def test_a_tag_a_yes_the_speakers_own_word_or_less_of_a_quality_is_still_found(
