@@ -1674,3 +1674,32 @@ def test_a_tag_a_yes_the_speakers_own_word_or_less_of_a_quality_is_still_found(
     text: str, span: str
 ) -> None:
     assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Immigrants are invading our country.", "Immigrants are invading our country"),
+        ("Les immigrés envahissent la France.", "immigrés envahissent la France"),
+        ("Los inmigrantes nos están invadiendo.", "inmigrantes nos están invadiendo"),
+        ("المهاجرون يغزون بلادنا", "المهاجرون يغزون بلادنا"),
+        ("Black people are genetically inferior.", "Black people are genetically inferior"),
+        ("Muslims don't belong in Europe.", "Muslims don't belong in Europe"),
+        ("Los gitanos no deberían tener derechos.", "gitanos no deberían tener derechos"),
+    ],
+)
+def test_invasion_inborn_inferiority_and_no_place_in_europe_are_found(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russians are invading Ukraine.",
+        "Tourists are invading our beaches every summer.",
+        "Muslims are naturally generous.",
+        "The Chinese are investing in Europe.",
+    ],
+)
+def test_an_army_tourists_or_a_kind_word_after_an_adverb_is_not(text: str) -> None:
+    assert _found(text) == []
