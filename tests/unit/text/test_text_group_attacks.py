@@ -1686,6 +1686,8 @@ def test_a_tag_a_yes_the_speakers_own_word_or_less_of_a_quality_is_still_found(
         ("Black people are genetically inferior.", "Black people are genetically inferior"),
         ("Muslims don't belong in Europe.", "Muslims don't belong in Europe"),
         ("Los gitanos no deberían tener derechos.", "gitanos no deberían tener derechos"),
+        ("Send all the immigrants back.", "Send all the immigrants"),
+        ("We should send the migrants back where they came from.", "send the migrants"),
     ],
 )
 def test_invasion_inborn_inferiority_and_no_place_in_europe_are_found(text: str, span: str) -> None:
@@ -1699,6 +1701,8 @@ def test_invasion_inborn_inferiority_and_no_place_in_europe_are_found(text: str,
         "Tourists are invading our beaches every summer.",
         "Muslims are naturally generous.",
         "The Chinese are investing in Europe.",
+        "Send the refugees food.",
+        "Send Muslims our regards.",
     ],
 )
 def test_an_army_tourists_or_a_kind_word_after_an_adverb_is_not(text: str) -> None:
