@@ -1688,6 +1688,11 @@ def test_a_tag_a_yes_the_speakers_own_word_or_less_of_a_quality_is_still_found(
         ("Los gitanos no deberían tener derechos.", "gitanos no deberían tener derechos"),
         ("Send all the immigrants back.", "Send all the immigrants"),
         ("We should send the migrants back where they came from.", "send the migrants"),
+        ("Dehors les Arabes !", "Dehors les Arabes"),
+        ("La France aux Français, les immigrés dehors.", "immigrés dehors"),
+        ("Renvoyez les migrants chez eux.", "Renvoyez les migrants"),
+        ("اليهود أعداء الله", "اليهود أعداء الله"),
+        ("Muslims are the enemies of humanity.", "Muslims are the enemies of humanity"),
     ],
 )
 def test_invasion_inborn_inferiority_and_no_place_in_europe_are_found(text: str, span: str) -> None:
@@ -1703,6 +1708,9 @@ def test_invasion_inborn_inferiority_and_no_place_in_europe_are_found(text: str,
         "The Chinese are investing in Europe.",
         "Send the refugees food.",
         "Send Muslims our regards.",
+        "Les femmes sont dehors.",
+        "Les immigrés dorment dehors.",
+        "Les juifs sont dehors ce soir.",
     ],
 )
 def test_an_army_tourists_or_a_kind_word_after_an_adverb_is_not(text: str) -> None:

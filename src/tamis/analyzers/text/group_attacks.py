@@ -878,9 +878,9 @@ def _approved(seen: _Words, at: int) -> Attack | None:
 
 def _ordered(seen: _Words, at: int) -> Attack | None:
     """An order to leave, said to a group addressed just after it ("go back to your country,
-    you Muslims", "ارجعوا لبلادكم يا عرب") or just before it, opening the sentence
-    ("Immigrés, rentrez chez vous"); not denied just before ("don't", a question's
-    negation)."""
+    you Muslims", "ارجعوا لبلادكم يا عرب") or just before it, opening its clause
+    ("Immigrés, rentrez chez vous", "La France aux Français, les immigrés dehors"); not
+    denied just before ("don't", a question's negation)."""
     order = seen.match("sent", at)
     if order is None or _before(seen, "negation", at, 2) or _before(seen, "asking", at, 2):
         return None
@@ -894,7 +894,7 @@ def _ordered(seen: _Words, at: int) -> Attack | None:
     for g in range(at - 1, max(-1, at - lists().longest["group"] - 1), -1):
         group = seen.match("group", g) if seen.together(at, g) else None
         if group is not None and g + group[0] == at:
-            k = bisect.bisect_left(seen.sentence, seen.sentence[g])  # its sentence's first word
+            k = bisect.bisect_left(seen.clause, seen.clause[g])  # its clause's first word
             while k < g and (step := _addressing(seen, k)):
                 k += step
             return seen.attack(k, said[-1], "derogation", said, group[1]) if k == g else None
