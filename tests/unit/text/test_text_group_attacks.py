@@ -1693,6 +1693,8 @@ def test_a_tag_a_yes_the_speakers_own_word_or_less_of_a_quality_is_still_found(
         ("Renvoyez les migrants chez eux.", "Renvoyez les migrants"),
         ("اليهود أعداء الله", "اليهود أعداء الله"),
         ("Muslims are the enemies of humanity.", "Muslims are the enemies of humanity"),
+        ("l3arab khawana", "l3arab khawana"),
+        ("lafar9a wsakhin", "lafar9a wsakhin"),
     ],
 )
 def test_invasion_inborn_inferiority_and_no_place_in_europe_are_found(text: str, span: str) -> None:
@@ -1711,6 +1713,7 @@ def test_invasion_inborn_inferiority_and_no_place_in_europe_are_found(text: str,
         "Les femmes sont dehors.",
         "Les immigrés dorment dehors.",
         "Les juifs sont dehors ce soir.",
+        "l3arab m3a lkhawana",
     ],
 )
 def test_an_army_tourists_or_a_kind_word_after_an_adverb_is_not(text: str) -> None:
