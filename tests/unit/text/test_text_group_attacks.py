@@ -1718,3 +1718,28 @@ def test_invasion_inborn_inferiority_and_no_place_in_europe_are_found(text: str,
 )
 def test_an_army_tourists_or_a_kind_word_after_an_adverb_is_not(text: str) -> None:
     assert _found(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Kill every Jew you see.", "Kill every Jew"),
+        ("Shoot every Muslim on sight.", "Shoot every Muslim"),
+        ("Tuez chaque juif que vous croisez.", "Tuez chaque juif"),
+        ("Mata a cada gitano que veas.", "Mata a cada gitano"),
+    ],
+)
+def test_a_call_to_kill_any_member_one_comes_across_is_a_threat(text: str, span: str) -> None:
+    assert _found(text, "hate/threat") == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Help every immigrant you meet.",
+        "La policía mata a gitanos.",
+        "El racismo mata a los inmigrantes.",
+    ],
+)
+def test_help_offered_or_a_killing_reported_is_no_threat(text: str) -> None:
+    assert _found(text, "hate/threat") == []
