@@ -1743,3 +1743,24 @@ def test_a_call_to_kill_any_member_one_comes_across_is_a_threat(text: str, span:
 )
 def test_help_offered_or_a_killing_reported_is_no_threat(text: str) -> None:
     assert _found(text, "hate/threat") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("الأفارقة ما خاصهمش يبقاو هنا", "الأفارقة ما خاصهمش يبقاو هنا"),
+        ("الأفارقة كيجيبو غير المشاكل", "الأفارقة كيجيبو غير المشاكل"),
+        ("هاد الأفارقة عامرين البلاد", "الأفارقة عامرين البلاد"),
+        ("lafar9a kayjibo ghir lmachakil", "lafar9a kayjibo ghir lmachakil"),
+        ("l3arab bouzbal", "l3arab bouzbal"),
+    ],
+)
+def test_darija_derogations_of_a_group_are_found(text: str, span: str) -> None:
+    assert _found(text) == [span]
+
+
+@pytest.mark.parametrize(
+    "text", ["الأفارقة ما خاصهمش يبقاو بلا خدمة", "المغاربة عامرين الملاعب", "العرب خرجو من الماتش"]
+)
+def test_darija_sentences_of_the_same_words_about_else_are_not(text: str) -> None:
+    assert _found(text) == []
