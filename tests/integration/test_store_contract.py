@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -774,3 +775,28 @@ def test_text_heads_are_replaced_whole_and_kept_per_tenant(store: Store) -> None
         assert tx.text_heads.clear(tenant_id=a.id)
     with store.read() as tx:
         assert tx.text_heads.get(tenant_id=a.id) is None
+
+
+def test_text_heads_put_by_several_trainings_at_once_keep_one_whole(store: Store) -> None:
+    with store.write() as tx:
+        a, _ = tenants.create(tx, slug="a")
+
+    def put(n: int) -> None:
+        record = TextHeadsRecord(
+            tenant_id=a.id,
+            version=f"v{n}",
+            categories=("spam",),
+            report={"run": n},
+            weights=bytes([n]) * 64,
+            trained_at=utcnow(),
+        )
+        with store.write() as tx:
+            tx.text_heads.put(record=record)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(put, range(8)))
+    with store.read() as tx:
+        got = tx.text_heads.get(tenant_id=a.id)
+    assert got is not None
+    n = int(got.version[1:])
+    assert (got.report, got.weights) == ({"run": n}, bytes([n]) * 64), "one training, whole"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tamis.store import interfaces as ports
 from tamis.store.sql import models as m
-from tamis.store.sql.upsert import delete_rows
+from tamis.store.sql.upsert import delete_rows, insert_for
 
 _examples = m.Base.metadata.tables[m.Example.__tablename__]
 _heads = m.Base.metadata.tables[m.TextHeads.__tablename__]
@@ -85,18 +85,19 @@ class SqlTextHeads:
         )
 
     def put(self, *, record: ports.TextHeadsRecord) -> None:
-        self.clear(tenant_id=record.tenant_id)
-        self.s.add(
-            m.TextHeads(
-                tenant_id=record.tenant_id,
-                version=record.version,
-                categories=list(record.categories),
-                report=record.report,
-                weights=record.weights,
-                trained_at=record.trained_at,
-            )
-        )
-        self.s.flush()
+        # One statement, so that trainings finishing at once replace each other whole
+        # instead of both inserting after both found nothing.
+        values = {
+            "tenant_id": record.tenant_id,
+            "version": record.version,
+            "categories": list(record.categories),
+            "report": record.report,
+            "weights": record.weights,
+            "trained_at": record.trained_at,
+        }
+        stmt = insert_for(self.s)(_heads).values(**values)
+        replaced = {c: stmt.excluded[c] for c in values if c != "tenant_id"}
+        self.s.execute(stmt.on_conflict_do_update(index_elements=["tenant_id"], set_=replaced))
 
     def clear(self, *, tenant_id: str) -> bool:
         return delete_rows(self.s, _heads, _heads.c.tenant_id == tenant_id) > 0
