@@ -634,10 +634,7 @@ def _topic(seen: _Words, group: int) -> Attack | None:
     j = group + named[0]
     between = seen.text[seen.spans[j - 1][1] : seen.spans[j][0]] if j < len(seen.words) else ""
     asked = "?" in between or "؟" in between
-    k = group
-    while seen.together(group, k - 1) and seen.match("filler", k - 1):
-        k -= 1
-    if not asked or seen.together(group, j) or not _opens_question(seen, k):
+    if not asked or seen.together(group, j) or not _opens_question(seen, _fillers(seen, group)):
         return None
     for _ in range(_GAP):
         for kind in ("likening", "derogation", "attribute", "ending"):
@@ -685,14 +682,11 @@ def _in_nature(seen: _Words, group: int) -> Attack | None:
     named = seen.match("group", group)
     if named is None:
         return None
-    k = group
-    while seen.together(group, k - 1) and seen.match("filler", k - 1):
-        k -= 1
+    k, end = _fillers(seen, group), group + named[0]
     for start in range(max(0, k - _NATURE_BACK), k):
         said = seen.match("nature", start) if seen.together(group, start) else None
         if said is None or start + said[0] != k or _before(seen, "negation", start, 2):
             continue
-        end = group + named[0]
         vice = seen.match("vice", end)
         if vice is None or not seen.clause_ends(end + vice[0]):
             return None
@@ -700,6 +694,15 @@ def _in_nature(seen: _Words, group: int) -> Attack | None:
             start, end + vice[0] - 1, "derogation", range(end, end + vice[0]), vice[1]
         )
     return None
+
+
+def _fillers(seen: _Words, group: int) -> int:
+    """Where the fillers just before a group in its sentence begin ("all the" of "all the
+    Muslims"); the group itself if none."""
+    k = group
+    while seen.together(group, k - 1) and seen.match("filler", k - 1):
+        k -= 1
+    return k
 
 
 def _opens_question(seen: _Words, at: int) -> bool:
