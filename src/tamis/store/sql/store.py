@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -256,6 +256,7 @@ class SqlLexicon(_Repo):
 
 
 _items = m.Base.metadata.tables[m.Item.__tablename__]
+_held = m.Base.metadata.tables[m.ItemMedia.__tablename__]
 _ITEM = select(*_items.c).where(_items.c.id == bindparam("item_id"))
 
 
@@ -379,8 +380,7 @@ class SqlItems(_Repo):
             .where(m.Item.tenant_id == tenant_id, m.Item.id == item_id)
             .values(parts=list(parts), erased_at=utcnow())
         )
-        held = m.ItemMedia
-        self.s.execute(delete(held).where(held.item_id == item_id, held.tenant_id == tenant_id))
+        delete_rows(self.s, _held, _held.c.item_id == item_id, _held.c.tenant_id == tenant_id)
 
 
 class SqlMedia(_Repo):
