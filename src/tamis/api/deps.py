@@ -53,6 +53,7 @@ IdempotencyHeader = Annotated[
     Header(
         alias="Idempotency-Key",
         description="Any unique string; a retry with the same key creates nothing twice.",
+        json_schema_extra={"minLength": 1, "maxLength": 200, "pattern": "^[ -~]+$"},
     ),
 ]
 

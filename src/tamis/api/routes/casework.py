@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from tamis.api import creating
+from tamis.api import creating, problems
 from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, Moderator, Reports, RuntimeDep
 from tamis.api.schemas import Instant, StrictIn
 from tamis.api.schemas.items import ItemPublic
@@ -93,7 +93,7 @@ def _intake(request: Request, rt: Runtime) -> Intake[_Filing]:
     return intake
 
 
-@reports_router.post("", status_code=201)
+@reports_router.post("", status_code=201, responses=problems.responses(404))
 async def create_report(
     request: Request,
     body: ReportCreate,
@@ -348,7 +348,7 @@ class AppealDecisionCreate(StrictIn):
     legal_ground: str | None = None
 
 
-@appeals_router.post("", status_code=201)
+@appeals_router.post("", status_code=201, responses=problems.responses(404))
 async def create_appeal(
     request: Request,
     body: AppealCreate,

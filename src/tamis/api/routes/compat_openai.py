@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tamis import __version__
+from tamis.api import problems
 from tamis.api.deps import Moderate, RuntimeDep
 from tamis.api.schemas.compat_openai import ImageUrlInput, ModerationCreate, ModerationsPublic
 from tamis.core.content import TextPart
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/v1/moderations", tags=["compatibility"])
 MAX_INPUTS = 32
 
 
-@router.post("", response_model=ModerationsPublic)
+@router.post("", response_model=ModerationsPublic, responses=problems.responses(415))
 async def moderations(body: ModerationCreate, rt: RuntimeDep, principal: Moderate) -> JSONResponse:
     inputs = _inputs(body, rt.settings)
 

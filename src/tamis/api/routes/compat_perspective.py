@@ -23,7 +23,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from tamis.api.deps import RuntimeDep
-from tamis.api.schemas.compat_perspective import AnalyzeCommentRequest, AnalyzeCommentResponse
+from tamis.api.schemas.compat_perspective import (
+    AnalyzeCommentError,
+    AnalyzeCommentRequest,
+    AnalyzeCommentResponse,
+)
 from tamis.errors import AuthError
 from tamis.services.compat_perspective import AnalyzeRequest, PerspectiveError, analyze
 from tamis.services.keys import Principal
@@ -86,7 +90,12 @@ async def _principal(
     return principal
 
 
-@router.post("", response_model=AnalyzeCommentResponse, response_model_exclude_none=True)
+@router.post(
+    "",
+    response_model=AnalyzeCommentResponse,
+    response_model_exclude_none=True,
+    responses={400: {"model": AnalyzeCommentError, "description": "Refused, as Perspective does."}},
+)
 async def analyze_comment(
     body: AnalyzeCommentRequest,
     rt: RuntimeDep,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from tamis.api import creating, forms
+from tamis.api import creating, forms, problems
 from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, RuntimeDep
 from tamis.api.schemas.items import ItemCreate, ItemPublic
 from tamis.services import items
@@ -22,7 +22,10 @@ router = APIRouter(prefix="/v1/items", tags=["items"])
     "",
     status_code=201,
     response_model=ItemPublic,
-    responses={202: {"model": ItemPublic, "description": "Accepted; a worker will moderate it."}},
+    responses={
+        202: {"model": ItemPublic, "description": "Accepted; a worker will moderate it."},
+        **problems.responses(415),
+    },
     openapi_extra=forms.openapi(ItemCreate),
 )
 async def create_item(

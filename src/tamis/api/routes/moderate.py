@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from tamis.api import forms
+from tamis.api import forms, problems
 from tamis.api.deps import Moderate, RuntimeDep
 from tamis.api.schemas.content import ContentIn
 from tamis.api.schemas.verdicts import VerdictPublic
@@ -19,7 +19,12 @@ class ModerateRequest(ContentIn):
     author_locale: str | None = None
 
 
-@router.post("", response_model=VerdictPublic, openapi_extra=forms.openapi(ModerateRequest))
+@router.post(
+    "",
+    response_model=VerdictPublic,
+    responses=problems.responses(415),
+    openapi_extra=forms.openapi(ModerateRequest),
+)
 async def moderate(request: Request, rt: RuntimeDep, principal: Moderate) -> JSONResponse:
     body, uploads = await forms.read(request, ModerateRequest, rt.settings)
     # Off the event loop: images are decoded and judged in tens of milliseconds, and so are

@@ -57,3 +57,20 @@ class AnalyzeCommentResponse(BaseModel):
     languages: list[str]
     detectedLanguages: list[str]
     clientToken: str | None = None
+
+
+class ErrorDetail(BaseModel):
+    errorType: str = Field(description="`LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE`, `COMMENT_EMPTY`…")
+
+
+class ErrorBody(BaseModel):
+    code: Literal[400]
+    message: str
+    status: Literal["INVALID_ARGUMENT"]
+    details: list[ErrorDetail]
+
+
+class AnalyzeCommentError(BaseModel):
+    """A refused comment or attribute, or a malformed body, in Perspective's error shape."""
+
+    error: ErrorBody
