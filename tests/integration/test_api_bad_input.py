@@ -186,3 +186,22 @@ def test_overlong_ids_and_declared_types_are_refused_not_truncated(api: Api) -> 
     assert "declared type" in r.json()["detail"]
     with api.rt.store.read() as tx:
         assert tx.items.by_external_id(tenant_id=api.tenant_id, external_id="v-1") is None
+
+
+def test_a_method_no_route_serves_says_which_ones_do(api: Api) -> None:
+    answer = api.client.request("TRACE", "/v1/items", headers=api.auth())
+    assert answer.status_code == 405
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert set(answer.headers["allow"].replace(" ", "").split(",")) == {"POST"}
+    assert answer.json()["detail"] == "/v1/items does not take TRACE; it takes POST"
+
+
+def test_a_path_no_route_serves_points_to_the_list(api: Api) -> None:
+    answer = api.client.get("/v1/itemz", headers=api.auth())
+    assert answer.status_code == 404
+    assert answer.json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "no operation at /v1/itemz; /docs lists them",
+    }

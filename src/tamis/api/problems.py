@@ -17,6 +17,8 @@ so it gets no 422.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -73,9 +75,16 @@ def _documented(status: int) -> dict[str, Any]:
     return {"description": _WHY[status], "content": {MEDIA_TYPE: {"schema": schema}}}
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=MEDIA_TYPE)
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -156,8 +165,17 @@ def _handle(app: FastAPI) -> None:
         return problem(422, "Invalid request", detail or "the request is invalid", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, "HTTP error", str(exc.detail))
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """A path or a method no route serves (and their headers: a 405's `Allow`)."""
+        detail, path = str(exc.detail), request.url.path
+        allowed = (exc.headers or {}).get("Allow")
+        if exc.status_code == 405 and allowed:
+            detail = f"{path} does not take {request.method}; it takes {allowed}"
+        elif exc.status_code == 404:
+            detail = f"no operation at {path}; /docs lists them"
+        return problem(
+            exc.status_code, HTTPStatus(exc.status_code).phrase, detail, headers=exc.headers
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
