@@ -144,7 +144,8 @@ BY_NAME: dict[str, Category] = {c.name: c for c in CATEGORIES}
 NAMES: tuple[str, ...] = tuple(c.name for c in CATEGORIES)
 
 CUSTOM_PREFIX = "custom/"
-_CUSTOM = re.compile(r"^custom/[a-z0-9][a-z0-9_\-]{0,62}$")
+CUSTOM_PATTERN = r"^custom/[a-z0-9][a-z0-9_\-]{0,62}$"
+_CUSTOM = re.compile(CUSTOM_PATTERN)
 
 
 def is_category(name: str) -> bool:

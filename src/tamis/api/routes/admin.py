@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from tamis.api import creating
 from tamis.api.deps import Admin, IdempotencyHeader, PageLimit, RuntimeDep
-from tamis.api.schemas import StrictIn
+from tamis.api.schemas import CategoryName, StrictIn
 from tamis.errors import InvalidInput, NotFound
 from tamis.services import keys, lexicon, policies, webhooks
 from tamis.store.interfaces import Transaction, WebhookRecord
@@ -143,7 +143,7 @@ async def put_policy(request: Request, rt: RuntimeDep, principal: Admin) -> Poli
 class TermIn(StrictIn):
     list: Literal["block", "allow"]
     term: str = Field(min_length=1, max_length=200)
-    category: str | None = None
+    category: CategoryName | None = Field(None, description="What a blocked term scores.")
 
 
 class TermPublic(BaseModel):

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from tamis.api import creating, problems
 from tamis.api.deps import IdempotencyHeader, ItemsRead, ItemsWrite, Moderator, Reports, RuntimeDep
-from tamis.api.schemas import Instant, StrictIn
+from tamis.api.schemas import CategoryName, Instant, ReportCategory, StrictIn
 from tamis.api.schemas.items import ItemPublic
 from tamis.core.decisions import AccountAction, Source, Visibility
 from tamis.errors import Conflict, NotFound
@@ -45,7 +45,7 @@ class ReportCreate(StrictIn):
         description="The platform's opaque account id; omit if anonymous.",
     )
     reporter_kind: Literal["user", "anonymous", "trusted_flagger"] = "user"
-    category: str = Field(description="A taxonomy category, or 'other' with other_reason.")
+    category: ReportCategory
     other_reason: str | None = Field(None, max_length=500)
     explanation: str | None = Field(None, max_length=5000)
     illegal: bool = Field(False, description="The reporter says the content is illegal...")
@@ -158,7 +158,7 @@ def get_report(report_id: str, rt: RuntimeDep, principal: ItemsRead) -> dict[str
 class DecisionCreate(StrictIn):
     moderator_id: str = Field(min_length=1, max_length=200, description="Who decides.")
     visibility: Visibility = Field(description="What happens to the content ('none': no action).")
-    category: str
+    category: CategoryName
     facts: str = Field(min_length=1, max_length=5000, description="Facts relied on.")
     clause: str | None = Field(None, description="The policy clause relied on...")
     legal_ground: str | None = Field(None, max_length=500, description="...or the legal ground.")

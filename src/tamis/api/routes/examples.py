@@ -15,7 +15,7 @@ from pydantic import Field
 
 from tamis.api import creating
 from tamis.api.deps import IdempotencyHeader, Moderator, PageLimit, RuntimeDep
-from tamis.api.schemas import StrictIn
+from tamis.api.schemas import CategoryName, StrictIn
 from tamis.errors import NotFound
 from tamis.services import examples
 from tamis.store.interfaces import ExampleRecord, Transaction
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1/examples", tags=["examples"])
 
 class ExampleCreate(StrictIn):
     text: str = Field(min_length=1, max_length=examples.MAX_TEXT)
-    category: str = Field(description="A taxonomy category, or custom/<name> to define one.")
+    category: CategoryName
     violating: bool = Field(description="Whether the text breaks the rule of that category.")
     language: str | None = Field(None, description="en, fr, es, ar or ary; detected if omitted.")
 
@@ -72,7 +72,7 @@ async def add_example(
 def list_examples(
     rt: RuntimeDep,
     principal: Moderator,
-    category: str | None = None,
+    category: CategoryName | None = None,
     after: str | None = Query(None, description="The last id of the previous page."),
     limit: PageLimit = 100,
 ) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
 from tamis.api.deps import Admin, RuntimeDep
-from tamis.api.schemas import StrictIn
+from tamis.api.schemas import CategoryName, StrictIn
 from tamis.services import links
 
 router = APIRouter(prefix="/v1/links", tags=["links"])
@@ -27,7 +27,7 @@ _PATTERN = (
 class LinkRuleIn(StrictIn):
     list: Literal["block", "allow"]
     pattern: str = Field(min_length=1, max_length=links.MAX_PATTERN, description=_PATTERN)
-    category: str | None = Field(
+    category: CategoryName | None = Field(
         None, description="For a block rule: the category it scores at 1.0 (default spam)."
     )
 

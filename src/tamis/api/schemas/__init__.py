@@ -11,8 +11,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     model_validator,
 )
+
+from tamis.core import taxonomy
 
 _SURROGATE = "a string holds an unpaired UTF-16 surrogate (e.g. \\ud800); send valid Unicode"
 _NUL = "a string holds a NUL character (\\u0000), which no field accepts; remove it"
@@ -78,3 +81,25 @@ class StrictIn(BaseModel):
         if why is not None:
             raise ValueError(why)
         return data
+
+
+def _category_schema(*also: str) -> dict[str, Any]:
+    names = {"enum": [*taxonomy.NAMES, *also]}
+    return {"anyOf": [names, {"pattern": taxonomy.CUSTOM_PATTERN}]}
+
+
+CategoryName = Annotated[
+    str,
+    Field(
+        json_schema_extra=_category_schema(),
+        description="A taxonomy category, or custom/<name> for one the tenant defines.",
+    ),
+]
+"""A category field: the services check it (`taxonomy.is_category`); this documents it."""
+ReportCategory = Annotated[
+    str,
+    Field(
+        json_schema_extra=_category_schema("other"),
+        description="A taxonomy category, custom/<name>, or 'other' with other_reason.",
+    ),
+]
