@@ -132,3 +132,9 @@ def _item(api: Api) -> str:
         json={"external_id": "c-2", "author_id": "a-2", "text": "Quelle bande d'idiots"},
     )
     return str(r.json()["id"])
+
+
+def test_listing_by_a_category_that_does_not_exist_is_refused(api: Api) -> None:
+    answer = api.client.get("/v1/examples?category=toxic", headers=_moderator(api))
+    assert answer.status_code == 422
+    assert answer.json()["detail"].startswith("category is one of sexual/explicit")

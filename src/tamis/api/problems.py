@@ -16,7 +16,9 @@ so it gets no 422.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -166,16 +168,15 @@ def _handle(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        """A path or a method no route serves (and their headers: a 405's `Allow`)."""
-        detail, path = str(exc.detail), request.url.path
-        allowed = (exc.headers or {}).get("Allow")
-        if exc.status_code == 405 and allowed:
-            detail = f"{path} does not take {request.method}; it takes {allowed}"
+        """A path or a method no route serves. Starlette's 405 names the methods of the first
+        route on the path only; `Allow` must name those of every route on it."""
+        detail, path, headers = str(exc.detail), request.url.path, dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_methods(request))
+            detail = f"{path} does not take {request.method}; it takes {headers['Allow']}"
         elif exc.status_code == 404:
             detail = f"no operation at {path}; /docs lists them"
-        return problem(
-            exc.status_code, HTTPStatus(exc.status_code).phrase, detail, headers=exc.headers
-        )
+        return problem(exc.status_code, HTTPStatus(exc.status_code).phrase, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -187,3 +188,23 @@ def _handle(app: FastAPI) -> None:
             exc_info=exc,
         )
         return problem(500, "Internal error", "an unexpected error occurred; it has been logged")
+
+
+def _methods(request: Request) -> list[str]:
+    """The methods the API's document lists for the request's path."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+    path = request.url.path
+    return sorted(
+        {
+            m.upper()
+            for template, ops in paths.items()
+            if _path(template).fullmatch(path)
+            for m in ops
+        }
+    )
+
+
+@functools.cache
+def _path(template: str) -> re.Pattern[str]:
+    """`/v1/items/{item_id}` as a pattern that its paths match."""
+    return re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)))

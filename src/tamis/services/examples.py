@@ -28,6 +28,15 @@ MAX_TEXT = 5000
 LANGUAGES = ("en", "fr", "es", "ar", "ary")
 
 
+def check_category(category: str) -> None:
+    """Refuse, with the names to choose from, what is not a category."""
+    if not taxonomy.is_category(category):
+        raise InvalidInput(
+            f"category is one of {', '.join(taxonomy.NAMES)} or custom/<name> "
+            "(lower case letters, digits, '-' and '_')"
+        )
+
+
 def add(
     tx: Transaction,
     *,
@@ -41,11 +50,7 @@ def add(
         raise InvalidInput("an example needs some text")
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"an example is at most {MAX_TEXT} characters; shorten it")
-    if not taxonomy.is_category(category):
-        raise InvalidInput(
-            f"category is one of {', '.join(taxonomy.NAMES)} or custom/<name> "
-            "(lower case letters, digits, '-' and '_')"
-        )
+    check_category(category)
     if language is not None and language not in LANGUAGES:
         raise InvalidInput(f"language is one of {', '.join(LANGUAGES)}, or left out")
     record = ExampleRecord(

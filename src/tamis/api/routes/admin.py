@@ -146,6 +146,12 @@ class TermIn(StrictIn):
     category: CategoryName | None = Field(None, description="What a blocked term scores.")
 
 
+class TermRemove(StrictIn):
+    list: Literal["block", "allow"]
+    term: str = Field(min_length=1, max_length=200)
+    category: str | None = Field(None, description="Ignored: the term leaves its list.")
+
+
 class TermPublic(BaseModel):
     list: str
     term: str
@@ -181,7 +187,7 @@ def add_term(body: TermIn, rt: RuntimeDep, principal: Admin) -> dict[str, bool]:
 def remove_term(
     rt: RuntimeDep,
     principal: Admin,
-    body: TermIn = Body(...),  # noqa: B008
+    body: TermRemove = Body(...),  # noqa: B008
 ) -> dict[str, bool]:
     with rt.store.write() as tx:
         removed = lexicon.remove_term(

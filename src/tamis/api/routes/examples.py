@@ -76,6 +76,8 @@ def list_examples(
     after: str | None = Query(None, description="The last id of the previous page."),
     limit: PageLimit = 100,
 ) -> dict[str, Any]:
+    if category is not None:
+        examples.check_category(category)
     with rt.store.read() as tx:
         page = tx.examples.page(
             tenant_id=principal.tenant_id, category=category, after=after, limit=limit
