@@ -43,7 +43,9 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
 - not when a negation stands between them ("are not rats"), unless a word turns it into
   "nothing but" (Spanish "no son más que ratas", Arabic "ما هم إلا"), nor when one stands
   just before the group or the hatred ("not all Muslims", "no odio"), other than the
-  question opening the sentence ("Aren't immigrants just parasites?");
+  question opening the sentence ("Aren't immigrants just parasites?"); "less" denies as a
+  negation does ("are less intelligent", "moins", "menos"; not "are less violent") and
+  undoes one just before it ("no less human", "pas moins intelligentes");
 - not when the group completes a noun before it, so that what follows is said of that noun
   ("the killers of Muslims are animals", "les dirigeants des Arabes", "رؤساء العرب"), unless
   the noun is a portion of the group ("most of the ...", "the children of ..."), nor when
@@ -77,7 +79,7 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
@@ -94,7 +96,8 @@ __all__ = ["GroupAttackAnalyzer", "find_attacks"]
 
 _DATA = Path(__file__).with_name("group_attacks.tsv")
 _KINDS = (
-    *("group", "likening", "derogation", "filler", "like", "negation", "restrict", "frame"),
+    *("group", "likening", "derogation", "filler", "like", "negation", "less", "restrict"),
+    "frame",
     *("hatred", "distrust", "object", "close", "opening"),
     *("threat", "harm", "expulsion", "expel", "vow", "must", "harmed"),
     *("opinion", "one", "none", "member", "sighted"),
@@ -495,6 +498,8 @@ class _Words:
     """Per word, the number of its sentence."""
     clause: Sequence[int]
     """Per word, the number of its clause (sentences cut at commas, brackets, quotes)."""
+    runs: Mapping[int, int]
+    """Where a letter stood for more than one: `Normalized.runs`."""
 
     def match(self, kind: str, at: int) -> tuple[int, str] | None:
         return lists().match(kind, self.words, at) if at < len(self.words) else None
@@ -516,11 +521,11 @@ class _Words:
         return Attack(self.spans[first][0], self.spans[last][1], kind, words, language)
 
 
-def find_attacks(text: str) -> list[Attack]:
+def find_attacks(view: Normalized) -> list[Attack]:
     """Statements in a normalised text that liken a group to vermin, disease or filth, say it
     is disgusting, inferior or criminal, declare hatred of it or call for violence against it
     or for its exclusion."""
-    known = lists()
+    known, text = lists(), view.text
     spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
     words = [known.aliases.get(text[start:end], text[start:end]) for start, end in spans]
     words, spans = known.rejoined(*known.unglued(words, spans))
@@ -532,7 +537,7 @@ def find_attacks(text: str) -> list[Attack]:
         between = text[spans[i - 1][1] : spans[i][0]]
         sentence[i] = sentence[i - 1] + any(c in _SENTENCE_END for c in between)
         clause[i] = clause[i - 1] + any(c in _CLAUSE_END for c in between)
-    seen = _Words(text, words, spans, sentence, clause)
+    seen = _Words(text, words, spans, sentence, clause, view.runs)
     found: list[Attack] = []
     quotes: _Quotes | None = None
     for i in (i for i, word in enumerate(words) if word in known.starts):
@@ -611,11 +616,12 @@ def _said_of_group(seen: _Words, group: int) -> Attack | None:
             )
         if said is not None and derogation is None:
             derogation = range(j, j + said[0])
-        negation = seen.match("negation", j)
+        less = _less(seen, j, named[1])
+        negation = seen.match("negation", j) or less
         if seen.match("restrict", j):
             negated = _denying(seen, j)
         elif negation:
-            negated = True
+            negated = not negated if less else True  # "no less human": as human
         if gap == _GAP or not (negation or said or seen.match("filler", j)):
             break
         j += negation[0] if negation else 1  # "can t be", "no pueden ser": read past it whole
@@ -715,6 +721,14 @@ def _opens_question(seen: _Words, at: int) -> bool:
         if opening is not None and start + opening[0] == at:
             return True
     return False
+
+
+def _less(seen: _Words, at: int, language: str) -> tuple[int, str] | None:
+    """A word that says "less" at `at` (`less` in the lists), but not English "les" where the
+    text wrote one "s" (the French article) or of a group named in another language."""
+    less = seen.match("less", at)
+    written_less = language == "en" and seen.runs.get(seen.spans[at][1] - 1, 1) >= 2
+    return None if less is not None and less[1] == "en" and not written_less else less
 
 
 def _denying(seen: _Words, at: int) -> bool:
@@ -1085,7 +1099,7 @@ class GroupAttackAnalyzer:
     varieties."""
 
     name: ClassVar[str] = "group-attacks"
-    version: ClassVar[str] = f"1.11.0+{lists_digest()}"
+    version: ClassVar[str] = f"1.12.0+{lists_digest()}"
     accepts: ClassVar[frozenset[PartKind]] = frozenset({"text"})
 
     def __init__(self) -> None:
@@ -1098,7 +1112,7 @@ class GroupAttackAnalyzer:
         evidence: dict[str, dict[tuple[int, int], LexiconHit]] = {}
         views: tuple[Normalized, ...] = (norm,) if norm.alt is None else (norm, norm.alt)
         for view in views:
-            for attack in find_attacks(view.text):
+            for attack in find_attacks(view):
                 lo, hi = view.span(attack.start, attack.end)
                 hit = LexiconHit(context.index, lo, hi, attack.term, self.name, attack.language)
                 for category in _CATEGORIES[attack.kind]:
