@@ -101,6 +101,12 @@ def test_denials_reports_and_ordinary_sentences_are_not(text: str) -> None:
         ("الله ينعل لعرب", "الله ينعل لعرب"),
         ("I hate Muslims, they are everywhere", "I hate Muslims"),
         ("I hate Muslims so much", "I hate Muslims"),
+        ("Immigrants are shit.", "Immigrants are shit"),
+        ("Les immigrés me rendent malade.", "immigrés me rendent malade"),
+        ("Los gitanos me enferman.", "gitanos me enferman"),
+        ("The lives of black people don't matter.", "black people don't matter"),
+        ("Les vies des noirs ne comptent pas.", "noirs ne comptent pas"),
+        ("Las vidas de los negros no importan.", "negros no importan"),
     ],
 )
 def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
@@ -135,6 +141,9 @@ def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
         'He shouted "kill all the Jews!" and was arrested',
         "Politicians are disgusting",
         "Women are tired after work",
+        "This film about immigrants is trash.",
+        "Articles about Muslims are lies.",
+        "Las vidas de los negros importan.",
     ],
 )
 def test_denied_reported_or_narrowed_hatred_and_derogation_are_not(text: str) -> None:
