@@ -49,8 +49,8 @@ lexicon's, so disguises do not hide it), in English, French, Spanish, Arabic and
 - not when the group completes a noun before it, so that what follows is said of that noun
   ("the killers of Muslims are animals", "a film about Muslims is trash", "les dirigeants
   des Arabes", "رؤساء العرب"), unless the noun is a portion of the group ("most of the
-  ...", "the children of ..."), nor when it is the object in a relative clause ("people who hate Muslims are scum", "los que
-  atacan a los ..."), as counter-speech often says it;
+  ...", "the children of ..."), nor when it is the object in a relative clause ("people
+  who hate Muslims are scum", "los que atacan a los ..."), as counter-speech often says it;
 - not when a word that reports or refutes the statement comes before it in the sentence
   ("saying immigrants are rats is disgusting", "they think"), as counter-speech does, unless
   it is the speaker's own opinion ("I think ..."), nor when the words right after it give
