@@ -107,6 +107,9 @@ def test_denials_reports_and_ordinary_sentences_are_not(text: str) -> None:
         ("The lives of black people don't matter.", "black people don't matter"),
         ("Les vies des noirs ne comptent pas.", "noirs ne comptent pas"),
         ("Las vidas de los negros no importan.", "negros no importan"),
+        ("Les juifs sont avares.", "juifs sont avares"),
+        ("Les gays sont une abomination.", "gays sont une abomination"),
+        ("Las mujeres son objetos.", "mujeres son objetos"),
     ],
 )
 def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
@@ -144,6 +147,8 @@ def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
         "This film about immigrants is trash.",
         "Articles about Muslims are lies.",
         "Las vidas de los negros importan.",
+        "Les femmes ne sont pas des objets.",
+        "Las mujeres compran objetos.",
     ],
 )
 def test_denied_reported_or_narrowed_hatred_and_derogation_are_not(text: str) -> None:
