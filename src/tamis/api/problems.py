@@ -169,10 +169,11 @@ def _handle(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         """A path or a method no route serves. Starlette's 405 names the methods of the first
-        route on the path only; `Allow` must name those of every route on it."""
+        route on the path only; `Allow` must name those of every route on it (the document's,
+        or Starlette's for the documentation's own pages)."""
         detail, path, headers = str(exc.detail), request.url.path, dict(exc.headers or {})
         if exc.status_code == 405:
-            headers["Allow"] = ", ".join(_methods(request))
+            headers["Allow"] = ", ".join(_methods(request)) or headers.get("Allow", "")
             detail = f"{path} does not take {request.method}; it takes {headers['Allow']}"
         elif exc.status_code == 404:
             detail = f"no operation at {path}; /docs lists them"
