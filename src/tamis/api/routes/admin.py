@@ -140,16 +140,14 @@ async def put_policy(request: Request, rt: RuntimeDep, principal: Admin) -> Poli
     )
 
 
-class TermIn(StrictIn):
-    list: Literal["block", "allow"]
-    term: str = Field(min_length=1, max_length=200)
-    category: CategoryName | None = Field(None, description="What a blocked term scores.")
-
-
 class TermRemove(StrictIn):
     list: Literal["block", "allow"]
     term: str = Field(min_length=1, max_length=200)
     category: str | None = Field(None, description="Ignored: the term leaves its list.")
+
+
+class TermIn(TermRemove):
+    category: CategoryName | None = Field(None, description="What a blocked term scores.")
 
 
 class TermPublic(BaseModel):
