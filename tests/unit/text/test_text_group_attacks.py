@@ -109,6 +109,9 @@ def test_denials_reports_and_ordinary_sentences_are_not(text: str) -> None:
         ("Las vidas de los negros no importan.", "negros no importan"),
         ("Les juifs sont avares.", "juifs sont avares"),
         ("Les gays sont une abomination.", "gays sont une abomination"),
+        ("l afaraqa wsakh", "l afaraqa wsakh"),
+        ("l'3yalat blasthom f lkouzina", "3yalat blasthom f lkouzina"),
+        ("l'afarqa khasshom yrj3o lblad dyalhom", "l'afarqa khasshom yrj3o lblad dyalhom"),
     ],
 )
 def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
@@ -147,6 +150,8 @@ def test_a_group_called_vile_or_hated_is_found(text: str, span: str) -> None:
         "Articles about Muslims are lies.",
         "Las vidas de los negros importan.",
         "Las mujeres no son solo objetos.",
+        "l'afarqa machi wsakh",
+        "l'3yalat mrad b lgrippe",
     ],
 )
 def test_denied_reported_or_narrowed_hatred_and_derogation_are_not(text: str) -> None:
